@@ -1,0 +1,153 @@
+/*
+ * dispatch.c - which targets this CPU can run, and which one is active.
+ *
+ * This file is compiled for the architecture's baseline only: it must run on
+ * every CPU, so it never includes SIMD code of its own.
+ */
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "table.h"
+
+enum {
+    BK_CPU_SSE2 = 1u << 0,
+    BK_CPU_AVX2 = 1u << 1,   /* AVX2 + FMA, YMM state enabled by the OS */
+    BK_CPU_AVX512 = 1u << 2, /* F + BW + DQ + VL, opmask and ZMM state enabled */
+    BK_CPU_NEON = 1u << 3,
+};
+
+typedef struct bk_target {
+    const char *name;
+    unsigned needs; /* BK_CPU_* bits the CPU must have */
+    const bk_kernel_table *table;
+} bk_target;
+
+/* Best first: the first supported entry is the default. */
+static const bk_target bk_targets[] = {
+#ifdef BK_HAVE_AVX512
+    {"avx512", BK_CPU_AVX512, &bk_table_avx512},
+#endif
+#ifdef BK_HAVE_AVX2
+    {"avx2", BK_CPU_AVX2, &bk_table_avx2},
+#endif
+#ifdef BK_HAVE_SSE2
+    {"sse2", BK_CPU_SSE2, &bk_table_sse2},
+#endif
+#ifdef BK_HAVE_NEON
+    {"neon", BK_CPU_NEON, &bk_table_neon},
+#endif
+    {"scalar", 0, &bk_table_scalar},
+};
+enum { BK_NTARGETS = sizeof bk_targets / sizeof bk_targets[0] };
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+
+static uint64_t bk_xgetbv0(void) {
+    uint32_t lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+static unsigned bk_detect_cpu(void) {
+    unsigned a, b, c, d, f = 0;
+    if (!__get_cpuid(1, &a, &b, &c, &d))
+        return 0;
+    if (d & (1u << 26))
+        f |= BK_CPU_SSE2;
+    const int osxsave = (c >> 27) & 1, avx = (c >> 28) & 1, fma = (c >> 12) & 1;
+    if (!osxsave || !avx)
+        return f; /* no OS support for wide registers: SSE2 at most */
+    const uint64_t xcr0 = bk_xgetbv0();
+    const int ymm_state = (xcr0 & 0x6) == 0x6;         /* XMM | YMM */
+    const int zmm_state = (xcr0 & 0xe6) == 0xe6;       /* + opmask, ZMM_Hi256, Hi16_ZMM */
+    if (__get_cpuid_max(0, 0) < 7)
+        return f;
+    __cpuid_count(7, 0, a, b, c, d);
+    const int avx2 = (b >> 5) & 1;
+    const int avx512 = ((b >> 16) & 1) && ((b >> 17) & 1) && ((b >> 30) & 1) &&
+                       ((b >> 31) & 1); /* F, DQ, BW, VL */
+    if (ymm_state && avx2 && fma)
+        f |= BK_CPU_AVX2;
+    if (ymm_state && zmm_state && avx512 && (f & BK_CPU_AVX2))
+        f |= BK_CPU_AVX512;
+    return f;
+}
+#elif defined(__aarch64__)
+static unsigned bk_detect_cpu(void) { return BK_CPU_NEON; } /* mandatory in ARMv8-A */
+#else
+static unsigned bk_detect_cpu(void) { return 0; }
+#endif
+
+static unsigned bk_cpu(void) {
+    /* Detection is idempotent; caching it needs no more than a relaxed atomic. */
+    static _Atomic unsigned cached; /* bit 31 marks "detected" */
+    unsigned f = atomic_load_explicit(&cached, memory_order_relaxed);
+    if (!f) {
+        f = bk_detect_cpu() | 0x80000000u;
+        atomic_store_explicit(&cached, f, memory_order_relaxed);
+    }
+    return f & 0x7fffffffu;
+}
+
+static const bk_target *bk_find(const char *name) {
+    for (size_t i = 0; i < BK_NTARGETS; i++)
+        if (strcmp(bk_targets[i].name, name) == 0)
+            return &bk_targets[i];
+    return NULL;
+}
+
+static int bk_can_run(const bk_target *t) {
+    return t && (t->needs & bk_cpu()) == t->needs;
+}
+
+static const bk_target *bk_best(void) {
+    for (size_t i = 0; i < BK_NTARGETS; i++)
+        if (bk_can_run(&bk_targets[i]))
+            return &bk_targets[i];
+    return &bk_targets[BK_NTARGETS - 1]; /* scalar needs nothing */
+}
+
+_Atomic(const bk_kernel_table *) bk_active_kernels;
+static _Atomic(const bk_target *) bk_active;
+
+static void bk_activate(const bk_target *t) {
+    atomic_store_explicit(&bk_active, t, memory_order_release);
+    atomic_store_explicit(&bk_active_kernels, t->table, memory_order_release);
+}
+
+static const bk_target *bk_active_target(void) {
+    const bk_target *t = atomic_load_explicit(&bk_active, memory_order_acquire);
+    if (!t) {
+        const char *env = getenv("BUFKERN_TARGET");
+        t = env && *env && bk_can_run(bk_find(env)) ? bk_find(env) : bk_best();
+        const bk_target *expected = NULL;
+        /* Whoever resolves first wins; a later bk_set_target is not undone. */
+        if (!atomic_compare_exchange_strong(&bk_active, &expected, t))
+            t = expected;
+        else
+            atomic_store_explicit(&bk_active_kernels, t->table, memory_order_release);
+    }
+    return t;
+}
+
+const bk_kernel_table *bk_resolve_kernels(void) { return bk_active_target()->table; }
+
+const char *bk_target_at(size_t i) { return i < BK_NTARGETS ? bk_targets[i].name : NULL; }
+
+int bk_target_supported(const char *name) { return name && bk_can_run(bk_find(name)); }
+
+const char *bk_target_name(void) { return bk_active_target()->name; }
+
+int bk_set_target(const char *name) {
+    if (!name || !*name) {
+        bk_activate(bk_best());
+        return BK_OK;
+    }
+    const bk_target *t = bk_find(name);
+    if (!bk_can_run(t))
+        return BK_ERR_TARGET;
+    bk_activate(t);
+    return BK_OK;
+}
