@@ -34,28 +34,29 @@ BK_DTYPES(BK_X_ACCESS)
  * most log2(blocks) + 1 additions, which is what keeps the error of a long
  * sum within the pairwise bound.
  */
-#define BK_PAIRWISE(R)                                                         \
-    typedef struct bk_pairwise_##R {                                           \
-        R level[64];                                                           \
+#define BK_PAIRWISE(NAME, T, ADD, IDENTITY)                                    \
+    typedef struct bk_pairwise_##NAME {                                        \
+        T level[64];                                                           \
         size_t count;                                                          \
-    } bk_pairwise_##R;                                                         \
-    static inline void bk_pairwise_push_##R(bk_pairwise_##R *pw, R x) {        \
+    } bk_pairwise_##NAME;                                                      \
+    static inline void bk_pairwise_push_##NAME(bk_pairwise_##NAME *pw, T x) {  \
         size_t c = pw->count++;                                                \
         int l = 0;                                                             \
         for (; c & 1; c >>= 1, l++)                                            \
-            x = pw->level[l] + x;                                              \
+            x = ADD(pw->level[l], x);                                          \
         pw->level[l] = x;                                                      \
     }                                                                          \
-    static inline R bk_pairwise_total_##R(const bk_pairwise_##R *pw) {         \
-        R s = (R)-0.0;                                                         \
+    static inline T bk_pairwise_total_##NAME(const bk_pairwise_##NAME *pw) {   \
+        T s = IDENTITY;                                                        \
         size_t c = pw->count;                                                  \
         for (int l = 0; c; c >>= 1, l++)                                       \
             if (c & 1)                                                         \
-                s = pw->level[l] + s;                                          \
+                s = ADD(pw->level[l], s);                                      \
         return s;                                                              \
     }
-BK_PAIRWISE(float)
-BK_PAIRWISE(double)
+#define BK_PLUS(x, y) ((x) + (y))
+BK_PAIRWISE(float, float, BK_PLUS, -0.0f)
+BK_PAIRWISE(double, double, BK_PLUS, -0.0)
 
 /*
  * Float sums start from -0.0, the exact additive identity of IEEE arithmetic,
