@@ -79,7 +79,18 @@ BK_INLINE bk_vi vi_mul8(bk_vi a, bk_vi b) {
     return vi_or(vi_and(even, vi_set1_16(0x00ff)), BK_MM(slli_epi16)(odd, 8));
 }
 BK_INLINE bk_vi vi_mul16(bk_vi a, bk_vi b) { return BK_MM(mullo_epi16)(a, b); }
-BK_INLINE bk_vi vi_mul32(bk_vi a, bk_vi b) { return BK_MM(mullo_epi32)(a, b); }
+BK_INLINE bk_vi vi_mul32(bk_vi a, bk_vi b) {
+#if BK_VBITS == 128 && defined(SIMDE_X86_SSE2_NATIVE) && !defined(SIMDE_X86_SSE4_1_NATIVE)
+    /* SSE2 has no 32-bit low multiply (SIMDe would fall back to a lane loop):
+     * multiply even and odd lanes as 32x32->64 and keep the low halves. */
+    bk_vi even = simde_mm_mul_epu32(a, b);
+    bk_vi odd = simde_mm_mul_epu32(simde_mm_srli_epi64(a, 32), simde_mm_srli_epi64(b, 32));
+    return simde_mm_unpacklo_epi32(simde_mm_shuffle_epi32(even, SIMDE_MM_SHUFFLE(0, 0, 2, 0)),
+                                   simde_mm_shuffle_epi32(odd, SIMDE_MM_SHUFFLE(0, 0, 2, 0)));
+#else
+    return BK_MM(mullo_epi32)(a, b);
+#endif
+}
 BK_INLINE bk_vi vi_mul64(bk_vi a, bk_vi b) {
 #if BK_VBITS == 512
     return simde_mm512_mullo_epi64(a, b); /* AVX-512DQ */
