@@ -131,30 +131,32 @@ BK_INLINE bk_vd vd_xor(bk_vd a, bk_vd b) { return BK_MM(xor_pd)(a, b); }
 
 /* Sign bit on the real lane of each pair, to turn a + b into a - b there. */
 BK_INLINE bk_vf vf_sign_re(void) { return vi_as_vf(vi_set1_64(0x80000000u)); }
-BK_INLINE bk_vd vd_sign_re(void) { return vi_as_vd(vi_set_128(0x8000000000000000u, 0)); }
+/* Loaded from data: GCC 12 rebuilt the alternating constant in every loop
+ * iteration at 512 bits when it was written as set_epi64. */
+static const uint64_t bk_sign_re64[8] = {1ull << 63, 0, 1ull << 63, 0, 1ull << 63, 0, 1ull << 63, 0};
+BK_INLINE bk_vd vd_sign_re(void) { return vi_as_vd(vi_load(bk_sign_re64)); }
 
 #if BK_VBITS == 512
-/* No in-lane shuffle of floats at 512 bits in SIMDe: a full permute. */
-BK_INLINE bk_vf vf_dup_re(bk_vf a) {
-    return simde_mm512_permutexvar_ps(
-        simde_mm512_setr_epi32(0, 0, 2, 2, 4, 4, 6, 6, 8, 8, 10, 10, 12, 12, 14, 14), a);
-}
-BK_INLINE bk_vf vf_dup_im(bk_vf a) {
-    return simde_mm512_permutexvar_ps(
-        simde_mm512_setr_epi32(1, 1, 3, 3, 5, 5, 7, 7, 9, 9, 11, 11, 13, 13, 15, 15), a);
-}
+/*
+ * No in-lane float shuffle at 512 bits in SIMDe 0.7.4: a full permute. The
+ * indices are plain integer data loaded where used: GCC 12 rebuilt them from
+ * broadcasts in every loop iteration when they were written as set_epi*.
+ */
+static const int32_t bk_idx_dup_re32[16] = {0, 0, 2, 2, 4, 4, 6, 6, 8, 8, 10, 10, 12, 12, 14, 14};
+static const int32_t bk_idx_dup_im32[16] = {1, 1, 3, 3, 5, 5, 7, 7, 9, 9, 11, 11, 13, 13, 15, 15};
+static const int32_t bk_idx_swap32[16] = {1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14};
+static const int64_t bk_idx_dup_re64[8] = {0, 0, 2, 2, 4, 4, 6, 6};
+static const int64_t bk_idx_dup_im64[8] = {1, 1, 3, 3, 5, 5, 7, 7};
+static const int64_t bk_idx_swap64[8] = {1, 0, 3, 2, 5, 4, 7, 6};
+BK_INLINE bk_vf vf_dup_re(bk_vf a) { return simde_mm512_permutexvar_ps(vi_load(bk_idx_dup_re32), a); }
+BK_INLINE bk_vf vf_dup_im(bk_vf a) { return simde_mm512_permutexvar_ps(vi_load(bk_idx_dup_im32), a); }
 BK_INLINE bk_vf vf_swap_pairs(bk_vf a) {
-    return simde_mm512_permutexvar_ps(
-        simde_mm512_setr_epi32(1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14), a);
+    return simde_mm512_permutexvar_ps(vi_load(bk_idx_swap32), a);
 }
-BK_INLINE bk_vd vd_dup_re(bk_vd a) {
-    return simde_mm512_permutexvar_pd(simde_mm512_set_epi64(6, 6, 4, 4, 2, 2, 0, 0), a);
-}
-BK_INLINE bk_vd vd_dup_im(bk_vd a) {
-    return simde_mm512_permutexvar_pd(simde_mm512_set_epi64(7, 7, 5, 5, 3, 3, 1, 1), a);
-}
+BK_INLINE bk_vd vd_dup_re(bk_vd a) { return simde_mm512_permutexvar_pd(vi_load(bk_idx_dup_re64), a); }
+BK_INLINE bk_vd vd_dup_im(bk_vd a) { return simde_mm512_permutexvar_pd(vi_load(bk_idx_dup_im64), a); }
 BK_INLINE bk_vd vd_swap_pairs(bk_vd a) {
-    return simde_mm512_permutexvar_pd(simde_mm512_set_epi64(6, 7, 4, 5, 2, 3, 0, 1), a);
+    return simde_mm512_permutexvar_pd(vi_load(bk_idx_swap64), a);
 }
 #else
 BK_INLINE bk_vf vf_dup_re(bk_vf a) { return BK_MM(shuffle_ps)(a, a, SIMDE_MM_SHUFFLE(2, 2, 0, 0)); }
