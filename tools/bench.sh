@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The benchmark: installs what it needs, builds the C driver (Release) and the
+# Python module, then runs bench/run.py with this script's arguments
+# (--quick for a run under a minute; --help for the rest).
+#
+#   bash tools/bench.sh            # full run, about 10 minutes
+#   bash tools/bench.sh --quick    # under a minute
+#
+# Results: bench/results/results.md (tables, goals), results.json, *.png.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3}
+BUILD=${BUFKERN_BENCH_BUILD:-build/bench}
+
+bash tools/bootstrap.sh
+
+echo "bench.sh: building the C driver (Release) in $BUILD"
+mkdir -p "$(dirname "$BUILD")"
+if ! cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DBUFKERN_BENCH=ON -DBUFKERN_TESTS=OFF \
+     -DBUFKERN_INSTALL=OFF >"$BUILD.configure.log" 2>&1; then
+  # Only when the SIMD targets cannot be configured (no SIMDe): a scalar-only
+  # driver still measures NumPy, the bandwidth and VOLK; the results say so.
+  echo "bench.sh: configuring with the SIMD targets failed (see $BUILD.configure.log);" \
+       "falling back to -DBUFKERN_SIMD=OFF: only the scalar target will be measured" >&2
+  cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DBUFKERN_BENCH=ON -DBUFKERN_TESTS=OFF \
+        -DBUFKERN_INSTALL=OFF -DBUFKERN_SIMD=OFF
+fi
+cmake --build "$BUILD" --target bkbench -j "$(nproc 2>/dev/null || echo 2)"
+
+if [ -f pyproject.toml ]; then
+  echo "bench.sh: installing the Python module (pip install .)"
+  "$PY" -m pip install -q . || echo "bench.sh: pip install . failed: the NumPy comparison will be skipped" >&2
+else
+  echo "bench.sh: no pyproject.toml: the Python module cannot be installed, the NumPy comparison will be skipped" >&2
+fi
+
+"$PY" "$PWD/bench/run.py" --bkbench "$PWD/$BUILD/bench/bkbench" --out "$PWD/bench/results" "$@"
+
+echo
+echo "bench.sh: table and goals: bench/results/results.md"
+echo "bench.sh: every figure:    bench/results/results.json"
+echo "bench.sh: plots:           bench/results/gbps_<op>.png, bench/results/speedup_vs_numpy.png"
+echo "bench.sh: hyperfine:       bench/results/hyperfine/"
