@@ -18,6 +18,8 @@
 #define BK_DEF_BINARY(fname, ESIZE, V, LOAD, STORE, OP, TAIL)                  \
     static void fname(void *a, const void *b, size_t n) {                      \
         enum { L = BK_VBYTES / (ESIZE) };                                      \
+        if (n == 0) /* a and b may be NULL: form no pointer from them */       \
+            return;                                                            \
         char *pa = (char *)a;                                                  \
         const char *pb = (const char *)b;                                      \
         size_t i = 0;                                                          \
@@ -38,6 +40,8 @@
 #define BK_DEF_SCALE(fname, T, ESIZE, V, LOAD, STORE, KT, PREP, OP, TAIL)      \
     static void fname(void *a, size_t n, T k) {                                \
         enum { L = BK_VBYTES / (ESIZE) };                                      \
+        if (n == 0) /* a may be NULL: form no pointer from it */               \
+            return;                                                            \
         const KT kv = PREP(k);                                                 \
         char *pa = (char *)a;                                                  \
         size_t i = 0;                                                          \
@@ -67,6 +71,8 @@ BK_INLINE bk_vi bk_pattern_16(const void *v) {
 #define BK_DEF_FILL(fname, T, ESIZE, TAIL)                                     \
     static void fname(void *a, size_t n, T v) {                                \
         enum { L = BK_VBYTES / (ESIZE) };                                      \
+        if (n == 0) /* a may be NULL: form no pointer from it */               \
+            return;                                                            \
         const bk_vi pv = bk_pattern_##ESIZE(&v);                               \
         char *pa = (char *)a;                                                  \
         size_t i = 0;                                                          \
@@ -338,6 +344,8 @@ static uint64_t vsum64(const char *p, size_t nvec, uint64_t bias) {
 #define BK_DEF_ISUM(name, S, w, bias, correction)                              \
     static S sum_##name(const void *a, size_t n) {                             \
         enum { W = BK_VBYTES / (w / 8) };                                      \
+        if (n < W) /* no pointer arithmetic on a, which may be NULL */         \
+            return bk_s_sum_##name(a, n);                                      \
         size_t nvec = n / W, m = nvec * W;                                     \
         uint64_t s = vsum##w((const char *)a, nvec, bias) + (uint64_t)(correction) * m; \
         return (S)(s + (uint64_t)bk_s_sum_##name((const char *)a + m * (w / 8), n - m)); \
