@@ -149,9 +149,25 @@ composite:
     return bkpy_bad_format(fmt, "more than one field per item is not supported");
 }
 
+/* Fast path for the common one-character codes: 0 = not handled here. */
+static int bkpy_fast_format(const char *fmt, Py_ssize_t itemsize, bk_dtype *out) {
+    if (!fmt[0] || fmt[1])
+        return 0;
+    static const char ints[] = "bhilqnBHILQN";
+    const char c = fmt[0];
+    if (c == 'd' && itemsize == 8)
+        *out = BK_F64;
+    else if (c == 'f' && itemsize == 4)
+        *out = BK_F32;
+    else if (!strchr(ints, c) || bkpy_int_dtype(c >= 'a', itemsize, out) < 0)
+        return 0;
+    return 1;
+}
+
 int bkpy_arr_from_buffer(const Py_buffer *view, bkpy_arr *arr) {
     const char *fmt = view->format ? view->format : "B";
-    if (bkpy_parse_format(fmt, view->itemsize, &arr->dtype) < 0)
+    if (!bkpy_fast_format(fmt, view->itemsize, &arr->dtype) &&
+        bkpy_parse_format(fmt, view->itemsize, &arr->dtype) < 0)
         return -1;
     if (view->suboffsets) {
         for (int d = 0; d < view->ndim; d++)
@@ -185,7 +201,10 @@ int bkpy_arr_from_buffer(const Py_buffer *view, bkpy_arr *arr) {
     }
     arr->n = n;
     if (view->strides) {
-        memcpy(arr->strides, view->strides, (size_t)ndim * sizeof(Py_ssize_t));
+        /* A plain loop: ndim is small, and an inlined memcpy of a variable
+         * size becomes `rep movsq`, whose start-up cost dominated a call. */
+        for (int d = 0; d < ndim; d++)
+            arr->strides[d] = view->strides[d];
     } else { /* C-contiguous */
         Py_ssize_t s = view->itemsize;
         for (int d = ndim - 1; d >= 0; d--) {

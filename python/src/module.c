@@ -10,17 +10,22 @@
 
 /*
  * The GIL is released around the kernels when an op touches at least this
- * many bytes of `a`. Measured on the reference machine (2-core x86-64, see
- * tools/measure_gil.py and python/README-section.md): a
- * Py_BEGIN/END_ALLOW_THREADS pair costs about 50 ns with no other thread and
- * about 1-5 us when another Python thread wants the GIL (it must be handed
- * over and taken back), while the kernels run at roughly 0.1-0.5 ns per byte
- * in cache. At 64 KiB a kernel takes about 8-30 us, so releasing costs at most
- * a few percent even under contention, and below it the kernel is too short
- * for another thread to get useful work done. Adjustable for tests and
- * benchmarks with bufkern._core._gil_threshold().
+ * many bytes of `a`. Measured with python/tools/measure.py on the reference
+ * machine (2-core x86-64 VM, avx512 target, CPython 3.11):
+ *  - a Py_BEGIN/END_ALLOW_THREADS pair costs ~35 ns when no other thread
+ *    wants the GIL (same call with the threshold at 0 vs. never);
+ *  - when another thread spins in Python, releasing costs the caller
+ *    ~4.5 us per call (the GIL is handed over and must be asked back);
+ *  - cache-resident kernels run at 0.010-0.03 ns per byte (sum f64: 2.6 us
+ *    for 256 KiB; multiply: 5.5 us);
+ *  - two threads each running scale() on their own array gain nothing from
+ *    releasing below ~256 KiB (0.7-1.0x of one thread) and gain from
+ *    512 KiB-1 MiB on (1.3-1.9x).
+ * At 256 KiB the uncontended release costs <= 1.3% of the fastest kernel,
+ * and below it a kernel (< ~3 us) is too short for another thread to use
+ * the GIL profitably. Adjustable with bufkern._core._gil_threshold().
  */
-#define BKPY_GIL_THRESHOLD_DEFAULT (64 * 1024)
+#define BKPY_GIL_THRESHOLD_DEFAULT (256 * 1024)
 
 static bkpy_state *bkpy_get_state(PyObject *module) {
     return (bkpy_state *)PyModule_GetState(module);

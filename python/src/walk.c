@@ -184,6 +184,18 @@ static void bkpy_copy_strided(char *mem, Py_ssize_t st, char *buf, Py_ssize_t is
     }
 }
 
+/* Small loops instead of memset/memcpy of a variable size, which the
+ * compiler turns into `rep stos`/`rep movs` with a high start-up cost. */
+static inline void bkpy_idx_zero(Py_ssize_t *idx, int nd) {
+    for (int d = 0; d < nd; d++)
+        idx[d] = 0;
+}
+
+static inline void bkpy_idx_copy(Py_ssize_t *dst, const Py_ssize_t *src, int nd) {
+    for (int d = 0; d < nd; d++)
+        dst[d] = src[d];
+}
+
 /* A position in the plan's index space (C order over the planned dims). */
 typedef struct bkpy_cursor {
     Py_ssize_t idx[BKPY_MAXDIM];
@@ -325,7 +337,7 @@ static void bkpy_kernel(bkpy_op op, bk_dtype dt, char *a, const char *b, Py_ssiz
 /* Copies b, in plan order, to tmp; b becomes contiguous in that order. */
 static void bkpy_plan_copy_b(bkpy_plan *p, char *tmp) {
     bkpy_cursor c;
-    memset(c.idx, 0, (size_t)p->ndim * sizeof c.idx[0]);
+    bkpy_idx_zero(c.idx, p->ndim);
     bkpy_transfer(p, &c, 1, tmp, p->n, 0);
     p->pb = tmp;
     Py_ssize_t s = p->isz;
@@ -345,9 +357,13 @@ static void bkpy_execute(bkpy_plan *p, bkpy_op op, const void *scalar, bkpy_suma
     const int inner_contiguous = p->sa[nd - 1] == isz && (!p->binary || p->sb[nd - 1] == isz);
 
     if (inner_contiguous && (nd == 1 || L >= BKPY_RUN_MIN)) {
+        if (nd == 1) { /* one contiguous run: the fast path */
+            bkpy_kernel(op, p->dtype, p->pa, p->pb, L, scalar, acc);
+            return;
+        }
         /* Runs: one kernel call per contiguous inner run. */
         Py_ssize_t idx[BKPY_MAXDIM];
-        memset(idx, 0, (size_t)nd * sizeof idx[0]);
+        bkpy_idx_zero(idx, nd);
         for (;;) {
             char *a = p->pa;
             const char *b = p->pb;
@@ -373,12 +389,12 @@ static void bkpy_execute(bkpy_plan *p, bkpy_op op, const void *scalar, bkpy_suma
     _Alignas(64) char tb[BKPY_CHUNK_BYTES];
     const Py_ssize_t cap = BKPY_CHUNK_BYTES / isz;
     bkpy_cursor c, start;
-    memset(c.idx, 0, (size_t)nd * sizeof c.idx[0]);
+    bkpy_idx_zero(c.idx, nd);
     if (op == BKPY_FILL)
         bk_fill(p->dtype, ta, (size_t)cap, scalar);
     for (Py_ssize_t left = p->n; left > 0;) {
         const Py_ssize_t m = left < cap ? left : cap;
-        memcpy(start.idx, c.idx, (size_t)nd * sizeof c.idx[0]);
+        bkpy_idx_copy(start.idx, c.idx, nd);
         switch (op) {
         case BKPY_SUM:
             bkpy_transfer(p, &c, 0, ta, m, 0);
@@ -390,16 +406,16 @@ static void bkpy_execute(bkpy_plan *p, bkpy_op op, const void *scalar, bkpy_suma
         case BKPY_SCALE:
             bkpy_transfer(p, &c, 0, ta, m, 0);
             bk_scale(p->dtype, ta, (size_t)m, scalar);
-            memcpy(c.idx, start.idx, (size_t)nd * sizeof c.idx[0]);
+            bkpy_idx_copy(c.idx, start.idx, nd);
             bkpy_transfer(p, &c, 0, ta, m, 1);
             break;
         case BKPY_MUL:
         case BKPY_ADD:
             bkpy_transfer(p, &c, 0, ta, m, 0);
-            memcpy(c.idx, start.idx, (size_t)nd * sizeof c.idx[0]);
+            bkpy_idx_copy(c.idx, start.idx, nd);
             bkpy_transfer(p, &c, 1, tb, m, 0);
             bkpy_kernel(op, p->dtype, ta, tb, m, scalar, acc);
-            memcpy(c.idx, start.idx, (size_t)nd * sizeof c.idx[0]);
+            bkpy_idx_copy(c.idx, start.idx, nd);
             bkpy_transfer(p, &c, 0, ta, m, 1);
             break;
         }
