@@ -100,6 +100,19 @@ static PyObject *bkpy_available_targets(PyObject *module, PyObject *unused) {
     return list;
 }
 
+static PyObject *bkpy_compiled_targets(PyObject *module, PyObject *unused) {
+    (void)module;
+    (void)unused;
+    PyObject *list = PyList_New(0);
+    for (size_t i = 0; list && bk_target_at(i); i++) {
+        PyObject *s = PyUnicode_FromString(bk_target_at(i));
+        if (!s || PyList_Append(list, s) < 0)
+            Py_CLEAR(list);
+        Py_XDECREF(s);
+    }
+    return list;
+}
+
 static PyObject *bkpy_set_target(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
     (void)module;
     if (bkpy_nargs("set_target", nargs, 1) < 0)
@@ -166,6 +179,9 @@ static PyMethodDef bkpy_functions[] = {
     {"available_targets", (PyCFunction)bkpy_available_targets, METH_NOARGS,
      "available_targets()\n--\n\n"
      "Targets compiled in that this CPU supports, best first."},
+    {"_compiled_targets", (PyCFunction)bkpy_compiled_targets, METH_NOARGS,
+     "_compiled_targets()\n--\n\n"
+     "Every target compiled into this build, best first, whether this CPU runs it or not."},
     {"set_target", (PyCFunction)(void (*)(void))bkpy_set_target, METH_FASTCALL,
      "set_target(name, /)\n--\n\n"
      "Make name the active target for the whole process; ValueError if it is not one of "
@@ -182,13 +198,25 @@ static int bkpy_check_env_target(void) {
     const char *env = getenv("BUFKERN_TARGET");
     if (!env || !*env || bk_target_supported(env))
         return 0;
+    char compiled[128] = "";
     int known = 0;
-    for (size_t i = 0; bk_target_at(i); i++)
+    for (size_t i = 0; bk_target_at(i); i++) {
         known |= strcmp(bk_target_at(i), env) == 0;
+        if (strlen(compiled) + strlen(bk_target_at(i)) + 2 < sizeof compiled) {
+            if (i)
+                strcat(compiled, " ");
+            strcat(compiled, bk_target_at(i));
+        }
+    }
+    if (known)
+        return PyErr_WarnFormat(PyExc_RuntimeWarning, 1,
+                                "BUFKERN_TARGET=%s is not supported by this CPU; using the best "
+                                "available target '%s'",
+                                env, bk_target_name());
     return PyErr_WarnFormat(PyExc_RuntimeWarning, 1,
-                            "BUFKERN_TARGET=%s is %s; using the best available target '%s'",
-                            env, known ? "not supported by this CPU" : "not a known target",
-                            bk_target_name());
+                            "BUFKERN_TARGET=%s is not a target of this build (compiled in: %s); "
+                            "using the best available target '%s'",
+                            env, compiled, bk_target_name());
 }
 
 static int bkpy_exec(PyObject *module) {

@@ -64,7 +64,21 @@ def test_env_override_scalar():
 def test_env_unknown_target_warns_and_falls_back():
     active, best, warnings = _import_with_env("bogus")
     assert active == best
-    assert "BUFKERN_TARGET=bogus" in warnings and "not a known target" in warnings
+    assert "BUFKERN_TARGET=bogus" in warnings and "not a target of this build" in warnings
+
+
+def test_env_target_of_another_architecture_warns():
+    from bufkern import _core
+    other = "neon" if "neon" not in _core._compiled_targets() else "avx2"
+    active, best, warnings = _import_with_env(other)
+    assert active == best and "not a target of this build" in warnings
+
+
+def test_compiled_targets():
+    from bufkern import _core
+    compiled = _core._compiled_targets()
+    assert compiled[-1] == "scalar"
+    assert [t for t in compiled if t in bufkern.available_targets()] == bufkern.available_targets()
 
 
 def test_env_empty_means_unset():
@@ -73,9 +87,10 @@ def test_env_empty_means_unset():
 
 
 def test_env_unsupported_target_warns():
-    compiled = {"avx512", "avx2", "sse2", "neon"}
-    unsupported = sorted(compiled - set(bufkern.available_targets()))
+    from bufkern import _core
+    compiled = _core._compiled_targets()
+    unsupported = [t for t in compiled if t not in bufkern.available_targets()]
     if not unsupported:
-        pytest.skip("every target is supported here")
+        pytest.skip("this CPU runs every target compiled in: " + " ".join(compiled))
     active, best, warnings = _import_with_env(unsupported[0])
-    assert active == best and "BUFKERN_TARGET" in warnings
+    assert active == best and "not supported by this CPU" in warnings
