@@ -1,40 +1,61 @@
 """Type stubs for bufkern (the functions and types live in bufkern._core)."""
 
-from collections.abc import Iterator
+import sys
 from types import TracebackType
-from typing import Any, Literal, SupportsComplex, SupportsFloat, SupportsIndex, TypeAlias
+from typing import Any, Literal, SupportsComplex, SupportsFloat, SupportsIndex, TypeAlias, final
 
 from typing_extensions import Buffer, Self
+
+__all__ = [
+    "DTYPES",
+    "GIL_THRESHOLD_DEFAULT",
+    "Array",
+    "BufferView",
+    "BufferViewMut",
+    "IntArray",
+    "add",
+    "available_targets",
+    "fill",
+    "multiply",
+    "scale",
+    "set_target",
+    "sum",
+    "target",
+]
 
 __version__: str
 DTYPES: tuple[str, ...]
 GIL_THRESHOLD_DEFAULT: int
 
-DTypeName: TypeAlias = Literal[
+_DTypeName: TypeAlias = Literal[
     "f32", "f64", "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "c64", "c128",
     "float32", "float64", "int8", "int16", "int32", "int64",
     "uint8", "uint16", "uint32", "uint64", "complex64", "complex128",
 ]
 #: A dtype name, or a NumPy dtype object / scalar type (recognised by name).
-DTypeLike: TypeAlias = DTypeName | str | type | Any
+_DTypeLike: TypeAlias = _DTypeName | str | type | Any
 #: Any number the scalar rules accept for some dtype.
-Scalar: TypeAlias = SupportsIndex | SupportsFloat | SupportsComplex | complex
-#: Anything an op accepts: a buffer exporter or a view.
-BufferLike: TypeAlias = Buffer | BufferView | BufferViewMut
+_Scalar: TypeAlias = SupportsIndex | SupportsFloat | SupportsComplex | complex
+#: Anything an op accepts: a buffer exporter or a view. Before Python 3.12
+#: (PEP 688) NumPy's stubs do not declare ndarray a Buffer, so anything goes.
+if sys.version_info >= (3, 12):
+    _BufferLike: TypeAlias = Buffer | BufferView | BufferViewMut
+else:
+    _BufferLike: TypeAlias = Any
 
-def sum(a: BufferLike, /) -> int | float | complex:
+def sum(a: _BufferLike, /) -> int | float | complex:
     """Sum of all elements: int (integer dtypes), float (f32/f64), complex (c64/c128)."""
 
-def scale(a: BufferLike, k: Scalar, /) -> None:
+def scale(a: _BufferLike, k: _Scalar, /) -> None:
     """a[i] *= k in place."""
 
-def multiply(a: BufferLike, b: BufferLike, /) -> None:
+def multiply(a: _BufferLike, b: _BufferLike, /) -> None:
     """a[i] *= b[i] in place (b as if copied first when it overlaps a)."""
 
-def add(a: BufferLike, b: BufferLike, /) -> None:
+def add(a: _BufferLike, b: _BufferLike, /) -> None:
     """a[i] += b[i] in place (b as if copied first when it overlaps a)."""
 
-def fill(a: BufferLike, v: Scalar, /) -> None:
+def fill(a: _BufferLike, v: _Scalar, /) -> None:
     """a[i] = v for every element."""
 
 def target() -> str:
@@ -46,11 +67,13 @@ def available_targets() -> list[str]:
 def set_target(name: str, /) -> None:
     """Make name the active target; ValueError if it is not available."""
 
+@final
 class BufferView:
     """A read-only view of a buffer, held until release()."""
 
-    def __new__(cls, obj: Buffer, dtype: DTypeLike | None = None) -> Self: ...
-    def __buffer__(self, flags: int, /) -> memoryview: ...
+    def __new__(cls, obj: _BufferLike, dtype: _DTypeLike | None = None) -> Self: ...
+    if sys.version_info >= (3, 12):
+        def __buffer__(self, flags: int, /) -> memoryview: ...
     @property
     def dtype(self) -> str: ...
     @property
@@ -82,11 +105,13 @@ class BufferView:
         /,
     ) -> None: ...
 
+@final
 class BufferViewMut:
     """A writable view of a buffer, held until release(), with the in-place ops."""
 
-    def __new__(cls, obj: Buffer, dtype: DTypeLike | None = None) -> Self: ...
-    def __buffer__(self, flags: int, /) -> memoryview: ...
+    def __new__(cls, obj: _BufferLike, dtype: _DTypeLike | None = None) -> Self: ...
+    if sys.version_info >= (3, 12):
+        def __buffer__(self, flags: int, /) -> memoryview: ...
     @property
     def dtype(self) -> str: ...
     @property
@@ -117,32 +142,32 @@ class BufferViewMut:
         tb: TracebackType | None,
         /,
     ) -> None: ...
-    def fill(self, v: Scalar, /) -> None: ...
-    def scale(self, k: Scalar, /) -> None: ...
-    def multiply(self, other: BufferLike, /) -> None: ...
-    def add(self, other: BufferLike, /) -> None: ...
+    def fill(self, v: _Scalar, /) -> None: ...
+    def scale(self, k: _Scalar, /) -> None: ...
+    def multiply(self, other: _BufferLike, /) -> None: ...
+    def add(self, other: _BufferLike, /) -> None: ...
 
 class Array:
     """Owned, zeroed, 64-byte-aligned storage exporting a writable 1-D buffer."""
 
-    def __new__(cls, n: SupportsIndex, dtype: DTypeLike = "f64") -> Self: ...
+    def __new__(cls, n: SupportsIndex, dtype: _DTypeLike = "f64") -> Self: ...
     @classmethod
-    def from_values(cls, *values: Scalar, dtype: DTypeLike = ...) -> Self: ...
-    def __buffer__(self, flags: int, /) -> memoryview: ...
+    def from_values(cls, *values: _Scalar, dtype: _DTypeLike = ...) -> Self: ...
+    if sys.version_info >= (3, 12):
+        def __buffer__(self, flags: int, /) -> memoryview: ...
     @property
     def dtype(self) -> str: ...
     @property
     def itemsize(self) -> int: ...
     def __len__(self) -> int: ...
     def __getitem__(self, i: SupportsIndex, /) -> Any: ...
-    def __setitem__(self, i: SupportsIndex, v: Scalar, /) -> None: ...
-    def __iter__(self) -> Iterator[Any]: ...
+    def __setitem__(self, i: SupportsIndex, v: _Scalar, /) -> None: ...
     def tolist(self) -> list[Any]: ...
 
+@final
 class IntArray(Array):
     """An Array of dtype i64."""
 
-    def __new__(cls, n: SupportsIndex, dtype: DTypeLike = "i64") -> Self: ...
+    def __new__(cls, n: SupportsIndex, dtype: _DTypeLike = "i64") -> Self: ...
     def __getitem__(self, i: SupportsIndex, /) -> int: ...
-    def __iter__(self) -> Iterator[int]: ...
     def tolist(self) -> list[int]: ...

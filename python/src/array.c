@@ -246,7 +246,7 @@ static PyMethodDef bkpy_array_methods[] = {
      "tolist($self, /)\n--\n\nThe elements as a list of Python numbers."},
     {"from_values", (PyCFunction)(void (*)(void))bkpy_array_from_values,
      METH_FASTCALL | METH_KEYWORDS | METH_CLASS,
-     "from_values($cls, /, *values, dtype='f64')\n--\n\n"
+     "from_values($type, /, *values, dtype='f64')\n--\n\n"
      "An array holding values, converted by the scalar rules of the dtype (IntArray: "
      "always i64)."},
     {NULL, NULL, 0, NULL},
@@ -265,7 +265,7 @@ PyDoc_STRVAR(bkpy_array_doc,
              "tolist(), and every bufkern op.");
 
 PyDoc_STRVAR(bkpy_intarray_doc,
-             "IntArray(n)\n--\n\n"
+             "IntArray(n, dtype='i64')\n--\n\n"
              "An Array of dtype i64: IntArray(8), IntArray.from_values(1, 2, 3).");
 
 static PyType_Slot bkpy_array_slots[] = {
