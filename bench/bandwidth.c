@@ -45,27 +45,48 @@ const char *const bb_pattern_names[BB_NPATTERNS] = {"read", "rmw", "r2w1", "writ
 const unsigned bb_pattern_traffic[BB_NPATTERNS] = {1, 2, 3, 1};
 const unsigned bb_pattern_arrays[BB_NPATTERNS] = {1, 1, 2, 1};
 
-static inline bb_vec load(const unsigned char *p) {
-    bb_vec v;
-    memcpy(&v, p, VEC); /* an unaligned vector load; the buffers are aligned anyway */
-    return v;
-}
+/*
+ * Vector loads and stores through memcpy (unaligned-safe; the buffers are
+ * aligned anyway). Macros, not functions: a function that passes a 64-byte
+ * vector by value has a different ABI in each clone, which Clang refuses.
+ */
+#define LOAD(v, p) memcpy(&(v), (p), VEC)
+#define STORE(p, v) memcpy((p), &(v), VEC)
+#define ACC(s, p)    \
+    do {             \
+        bb_vec x_;   \
+        LOAD(x_, p); \
+        (s) += x_;   \
+    } while (0)
+#define RMW(p, k)     \
+    do {              \
+        bb_vec x_;    \
+        LOAD(x_, p);  \
+        x_ += (k);    \
+        STORE(p, x_); \
+    } while (0)
+#define R2W1(pa, pb)   \
+    do {               \
+        bb_vec x_, y_; \
+        LOAD(x_, pa);  \
+        LOAD(y_, pb);  \
+        x_ += y_;      \
+        STORE(pa, x_); \
+    } while (0)
 
-static inline void store(unsigned char *p, bb_vec v) { memcpy(p, &v, VEC); }
+/* The tails (bytes % 64) go byte by byte: they matter only for tiny sizes. */
 
-/* The tails (bytes % 256) go byte by byte: they matter only for tiny sizes. */
-
-BB_CLONES __attribute__((noinline)) static uint64_t bw_read(const unsigned char *a, size_t bytes) {
+BB_CLONES static uint64_t bw_read(const unsigned char *a, size_t bytes) {
     bb_vec s0 = {0}, s1 = {0}, s2 = {0}, s3 = {0};
     size_t i = 0;
     for (; i + 4 * VEC <= bytes; i += 4 * VEC) {
-        s0 += load(a + i);
-        s1 += load(a + i + VEC);
-        s2 += load(a + i + 2 * VEC);
-        s3 += load(a + i + 3 * VEC);
+        ACC(s0, a + i);
+        ACC(s1, a + i + VEC);
+        ACC(s2, a + i + 2 * VEC);
+        ACC(s3, a + i + 3 * VEC);
     }
     for (; i + VEC <= bytes; i += VEC)
-        s0 += load(a + i);
+        ACC(s0, a + i);
     uint64_t r = 0;
     for (; i < bytes; i++)
         r += a[i];
@@ -75,49 +96,47 @@ BB_CLONES __attribute__((noinline)) static uint64_t bw_read(const unsigned char 
     return r;
 }
 
-BB_CLONES __attribute__((noinline)) static void bw_rmw(unsigned char *a, size_t bytes) {
+BB_CLONES static void bw_rmw(unsigned char *a, size_t bytes) {
     const bb_vec one = {1, 1, 1, 1, 1, 1, 1, 1};
     size_t i = 0;
     for (; i + 4 * VEC <= bytes; i += 4 * VEC) {
-        store(a + i, load(a + i) + one);
-        store(a + i + VEC, load(a + i + VEC) + one);
-        store(a + i + 2 * VEC, load(a + i + 2 * VEC) + one);
-        store(a + i + 3 * VEC, load(a + i + 3 * VEC) + one);
+        RMW(a + i, one);
+        RMW(a + i + VEC, one);
+        RMW(a + i + 2 * VEC, one);
+        RMW(a + i + 3 * VEC, one);
     }
     for (; i + VEC <= bytes; i += VEC)
-        store(a + i, load(a + i) + one);
+        RMW(a + i, one);
     for (; i < bytes; i++)
         a[i]++;
 }
 
-BB_CLONES __attribute__((noinline)) static void bw_r2w1(unsigned char *restrict a,
-                                                       const unsigned char *restrict b,
-                                                       size_t bytes) {
+BB_CLONES static void bw_r2w1(unsigned char *restrict a, const unsigned char *restrict b,
+                              size_t bytes) {
     size_t i = 0;
     for (; i + 4 * VEC <= bytes; i += 4 * VEC) {
-        store(a + i, load(a + i) + load(b + i));
-        store(a + i + VEC, load(a + i + VEC) + load(b + i + VEC));
-        store(a + i + 2 * VEC, load(a + i + 2 * VEC) + load(b + i + 2 * VEC));
-        store(a + i + 3 * VEC, load(a + i + 3 * VEC) + load(b + i + 3 * VEC));
+        R2W1(a + i, b + i);
+        R2W1(a + i + VEC, b + i + VEC);
+        R2W1(a + i + 2 * VEC, b + i + 2 * VEC);
+        R2W1(a + i + 3 * VEC, b + i + 3 * VEC);
     }
     for (; i + VEC <= bytes; i += VEC)
-        store(a + i, load(a + i) + load(b + i));
+        R2W1(a + i, b + i);
     for (; i < bytes; i++)
         a[i] += b[i];
 }
 
-BB_CLONES __attribute__((noinline)) static void bw_write(unsigned char *a, size_t bytes,
-                                                        uint64_t x) {
+BB_CLONES static void bw_write(unsigned char *a, size_t bytes, uint64_t x) {
     const bb_vec v = {x, x, x, x, x, x, x, x};
     size_t i = 0;
     for (; i + 4 * VEC <= bytes; i += 4 * VEC) {
-        store(a + i, v);
-        store(a + i + VEC, v);
-        store(a + i + 2 * VEC, v);
-        store(a + i + 3 * VEC, v);
+        STORE(a + i, v);
+        STORE(a + i + VEC, v);
+        STORE(a + i + 2 * VEC, v);
+        STORE(a + i + 3 * VEC, v);
     }
     for (; i + VEC <= bytes; i += VEC)
-        store(a + i, v);
+        STORE(a + i, v);
     for (; i < bytes; i++)
         a[i] = (unsigned char)x;
 }
@@ -127,33 +146,33 @@ BB_CLONES __attribute__((noinline)) static void bw_write(unsigned char *a, size_
 #if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
 #include <immintrin.h>
 
-#define BB_NT_LOOPS(isa, ATTR, VT, W, LD, ADD, STREAM, SET1)                   \
-    ATTR static void bw_rmw_nt_##isa(unsigned char *a, size_t bytes) {         \
-        const VT one = SET1(1);                                                \
-        size_t i = 0;                                                          \
-        for (; i + W <= bytes; i += W)                                         \
-            STREAM((VT *)(a + i), ADD(LD(a + i), one));                        \
-        _mm_sfence();                                                          \
-        for (; i < bytes; i++)                                                 \
-            a[i]++;                                                            \
-    }                                                                          \
-    ATTR static void bw_r2w1_nt_##isa(unsigned char *restrict a,               \
-                                      const unsigned char *restrict b, size_t bytes) { \
-        size_t i = 0;                                                          \
-        for (; i + W <= bytes; i += W)                                         \
-            STREAM((VT *)(a + i), ADD(LD(a + i), LD(b + i)));                  \
-        _mm_sfence();                                                          \
-        for (; i < bytes; i++)                                                 \
-            a[i] += b[i];                                                      \
-    }                                                                          \
-    ATTR static void bw_write_nt_##isa(unsigned char *a, size_t bytes, uint64_t x) { \
-        const VT v = SET1((long long)x);                                       \
-        size_t i = 0;                                                          \
-        for (; i + W <= bytes; i += W)                                         \
-            STREAM((VT *)(a + i), v);                                          \
-        _mm_sfence();                                                          \
-        for (; i < bytes; i++)                                                 \
-            a[i] = (unsigned char)x;                                           \
+#define BB_NT_LOOPS(isa, ATTR, VT, W, LD, ADD, STREAM, SET1)                                      \
+    ATTR static void bw_rmw_nt_##isa(unsigned char *a, size_t bytes) {                            \
+        const VT one = SET1(1);                                                                   \
+        size_t i = 0;                                                                             \
+        for (; i + W <= bytes; i += W)                                                            \
+            STREAM((VT *)(a + i), ADD(LD(a + i), one));                                           \
+        _mm_sfence();                                                                             \
+        for (; i < bytes; i++)                                                                    \
+            a[i]++;                                                                               \
+    }                                                                                             \
+    ATTR static void bw_r2w1_nt_##isa(unsigned char *restrict a, const unsigned char *restrict b, \
+                                      size_t bytes) {                                             \
+        size_t i = 0;                                                                             \
+        for (; i + W <= bytes; i += W)                                                            \
+            STREAM((VT *)(a + i), ADD(LD(a + i), LD(b + i)));                                     \
+        _mm_sfence();                                                                             \
+        for (; i < bytes; i++)                                                                    \
+            a[i] += b[i];                                                                         \
+    }                                                                                             \
+    ATTR static void bw_write_nt_##isa(unsigned char *a, size_t bytes, uint64_t x) {              \
+        const VT v = SET1((long long)x);                                                          \
+        size_t i = 0;                                                                             \
+        for (; i + W <= bytes; i += W)                                                            \
+            STREAM((VT *)(a + i), v);                                                             \
+        _mm_sfence();                                                                             \
+        for (; i < bytes; i++)                                                                    \
+            a[i] = (unsigned char)x;                                                              \
     }
 
 #define LD512(p) _mm512_loadu_si512((const void *)(p))
@@ -161,10 +180,10 @@ BB_CLONES __attribute__((noinline)) static void bw_write(unsigned char *a, size_
 #define LD128(p) _mm_loadu_si128((const __m128i *)(p))
 BB_NT_LOOPS(avx512, __attribute__((target("avx512f"), noinline)), __m512i, 64, LD512,
             _mm512_add_epi64, _mm512_stream_si512, _mm512_set1_epi64)
-BB_NT_LOOPS(avx2, __attribute__((target("avx2"), noinline)), __m256i, 32, LD256,
-            _mm256_add_epi64, _mm256_stream_si256, _mm256_set1_epi64x)
-BB_NT_LOOPS(sse2, __attribute__((noinline)), __m128i, 16, LD128, _mm_add_epi64,
-            _mm_stream_si128, _mm_set1_epi64x)
+BB_NT_LOOPS(avx2, __attribute__((target("avx2"), noinline)), __m256i, 32, LD256, _mm256_add_epi64,
+            _mm256_stream_si256, _mm256_set1_epi64x)
+BB_NT_LOOPS(sse2, __attribute__((noinline)), __m128i, 16, LD128, _mm_add_epi64, _mm_stream_si128,
+            _mm_set1_epi64x)
 
 static int nt_isa(void) { /* 3: AVX-512, 2: AVX2, 1: SSE2 */
     static int isa;
@@ -181,15 +200,17 @@ static void pass_nt(bb_pattern p, unsigned char *a, const unsigned char *b, size
     const int isa = nt_isa();
     switch (p) {
     case BB_RMW:
-        isa == 3 ? bw_rmw_nt_avx512(a, bytes) : isa == 2 ? bw_rmw_nt_avx2(a, bytes)
-                                                         : bw_rmw_nt_sse2(a, bytes);
+        isa == 3   ? bw_rmw_nt_avx512(a, bytes)
+        : isa == 2 ? bw_rmw_nt_avx2(a, bytes)
+                   : bw_rmw_nt_sse2(a, bytes);
         break;
     case BB_R2W1:
-        isa == 3 ? bw_r2w1_nt_avx512(a, b, bytes) : isa == 2 ? bw_r2w1_nt_avx2(a, b, bytes)
-                                                             : bw_r2w1_nt_sse2(a, b, bytes);
+        isa == 3   ? bw_r2w1_nt_avx512(a, b, bytes)
+        : isa == 2 ? bw_r2w1_nt_avx2(a, b, bytes)
+                   : bw_r2w1_nt_sse2(a, b, bytes);
         break;
     case BB_WRITE:
-        isa == 3 ? bw_write_nt_avx512(a, bytes, bytes)
+        isa == 3   ? bw_write_nt_avx512(a, bytes, bytes)
         : isa == 2 ? bw_write_nt_avx2(a, bytes, bytes)
                    : bw_write_nt_sse2(a, bytes, bytes);
         break;

@@ -16,7 +16,9 @@
  *       VOLK's dispatched kernels beside bufkern's, interleaved, same buffers.
  *
  * Common options: --reps R (batches per subject, default 7), --batch-ms M
- * (target length of one batch, default 10), --json (JSON Lines on stdout).
+ * (target length of one batch, default 10), --json (JSON Lines on stdout),
+ * --misalign B (kernel buffers start B bytes past a 64-byte boundary, as
+ * NumPy's arrays from malloc do: 16 mod 64 is common).
  * Lists are comma-separated; sizes take binary suffixes (16Ki, 4Mi, 1Gi).
  *
  * How a figure is made: each subject (a kernel on a target, a bandwidth loop,
@@ -102,10 +104,23 @@ static size_t parse_size(const char *s) {
         die("not a size", s);
     unsigned shift = 0;
     switch (*end) {
-    case 'k': case 'K': shift = 10; end++; break;
-    case 'm': case 'M': shift = 20; end++; break;
-    case 'g': case 'G': shift = 30; end++; break;
-    default: break;
+    case 'k':
+    case 'K':
+        shift = 10;
+        end++;
+        break;
+    case 'm':
+    case 'M':
+        shift = 20;
+        end++;
+        break;
+    case 'g':
+    case 'G':
+        shift = 30;
+        end++;
+        break;
+    default:
+        break;
     }
     if (shift && *end == 'i')
         end++;
@@ -138,39 +153,39 @@ static uint64_t bb_rand(void) { /* xorshift64* */
 
 static double bb_unit(void) { return (double)(bb_rand() >> 11) * 0x1p-53; }
 
-#define BB_INIT_float(T, a, b, n, k, v)                                        \
-    do {                                                                       \
-        for (size_t i = 0; i < (n); i++) {                                     \
-            (a)[i] = (T)(1 + bb_unit());                                       \
-            (b)[i] = (bb_rand() >> 63) ? (T)1 : (T)-1;                         \
-        }                                                                      \
-        *(k) = (T)-1;                                                          \
-        *(v) = (T)1.5;                                                         \
+#define BB_INIT_float(T, a, b, n, k, v)                \
+    do {                                               \
+        for (size_t i = 0; i < (n); i++) {             \
+            (a)[i] = (T)(1 + bb_unit());               \
+            (b)[i] = (bb_rand() >> 63) ? (T)1 : (T)-1; \
+        }                                              \
+        *(k) = (T)-1;                                  \
+        *(v) = (T)1.5;                                 \
     } while (0)
-#define BB_INIT_sint(T, a, b, n, k, v)                                         \
-    do {                                                                       \
-        for (size_t i = 0; i < (n); i++) {                                     \
-            (a)[i] = (T)bb_rand();                                             \
-            (b)[i] = (T)(bb_rand() | 1);                                       \
-        }                                                                      \
-        *(k) = (T)3;                                                           \
-        *(v) = (T)7;                                                           \
+#define BB_INIT_sint(T, a, b, n, k, v)     \
+    do {                                   \
+        for (size_t i = 0; i < (n); i++) { \
+            (a)[i] = (T)bb_rand();         \
+            (b)[i] = (T)(bb_rand() | 1);   \
+        }                                  \
+        *(k) = (T)3;                       \
+        *(v) = (T)7;                       \
     } while (0)
 #define BB_INIT_uint BB_INIT_sint
-#define BB_INIT_complex(T, a, b, n, k, v)                                      \
-    do {                                                                       \
-        static const double units[4][2] = {{1, 0}, {-1, 0}, {0, 1}, {0, -1}};  \
-        for (size_t i = 0; i < (n); i++) {                                     \
-            (a)[i].re = 1 + bb_unit();                                         \
-            (a)[i].im = 1 + bb_unit();                                         \
-            const double *u = units[bb_rand() >> 62];                          \
-            (b)[i].re = u[0];                                                  \
-            (b)[i].im = u[1];                                                  \
-        }                                                                      \
-        (k)->re = 0;                                                           \
-        (k)->im = 1;                                                           \
-        (v)->re = 1;                                                           \
-        (v)->im = 2;                                                           \
+#define BB_INIT_complex(T, a, b, n, k, v)                                     \
+    do {                                                                      \
+        static const double units[4][2] = {{1, 0}, {-1, 0}, {0, 1}, {0, -1}}; \
+        for (size_t i = 0; i < (n); i++) {                                    \
+            (a)[i].re = 1 + bb_unit();                                        \
+            (a)[i].im = 1 + bb_unit();                                        \
+            const double *u = units[bb_rand() >> 62];                         \
+            (b)[i].re = u[0];                                                 \
+            (b)[i].im = u[1];                                                 \
+        }                                                                     \
+        (k)->re = 0;                                                          \
+        (k)->im = 1;                                                          \
+        (v)->re = 1;                                                          \
+        (v)->im = 2;                                                          \
     } while (0)
 
 /* ---- kernels: one timed loop per op x dtype ----------------------------- */
@@ -181,6 +196,7 @@ static const bb_pattern op_pattern[NOPS] = {BB_READ, BB_RMW, BB_R2W1, BB_R2W1, B
 
 typedef struct bb_work {
     void *a, *b;
+    void *a_base, *b_base; /* as allocated; a and b are misaligned from them */
     size_t n;
     _Alignas(16) unsigned char k[16], v[16];
 } bb_work;
@@ -192,34 +208,34 @@ typedef void (*bb_loop)(const bb_work *w, uint64_t iters);
  * target's table), exactly as a C user calls it; a sum's result is stored to
  * a volatile so it is never optimised out.
  */
-#define BB_X_LOOPS(name, ENUM, T, S, kind)                                     \
-    static volatile S bb_sink_##name;                                          \
-    static void init_##name(void *a, void *b, size_t n, void *k, void *v) {    \
-        BB_INIT_##kind(T, (T *)a, (T *)b, n, (T *)k, (T *)v);                  \
-    }                                                                          \
-    static void loop_sum_##name(const bb_work *w, uint64_t iters) {            \
-        for (uint64_t i = 0; i < iters; i++)                                   \
-            bb_sink_##name = bk_sum_##name((const T *)w->a, w->n);             \
-    }                                                                          \
-    static void loop_scale_##name(const bb_work *w, uint64_t iters) {          \
-        T k;                                                                   \
-        memcpy(&k, w->k, sizeof k);                                            \
-        for (uint64_t i = 0; i < iters; i++)                                   \
-            bk_scale_##name((T *)w->a, w->n, k);                               \
-    }                                                                          \
-    static void loop_mul_##name(const bb_work *w, uint64_t iters) {            \
-        for (uint64_t i = 0; i < iters; i++)                                   \
-            bk_mul_##name((T *)w->a, (const T *)w->b, w->n);                   \
-    }                                                                          \
-    static void loop_add_##name(const bb_work *w, uint64_t iters) {            \
-        for (uint64_t i = 0; i < iters; i++)                                   \
-            bk_add_##name((T *)w->a, (const T *)w->b, w->n);                   \
-    }                                                                          \
-    static void loop_fill_##name(const bb_work *w, uint64_t iters) {           \
-        T v;                                                                   \
-        memcpy(&v, w->v, sizeof v);                                            \
-        for (uint64_t i = 0; i < iters; i++)                                   \
-            bk_fill_##name((T *)w->a, w->n, v);                                \
+#define BB_X_LOOPS(name, ENUM, T, S, kind)                                  \
+    static volatile S bb_sink_##name;                                       \
+    static void init_##name(void *a, void *b, size_t n, void *k, void *v) { \
+        BB_INIT_##kind(T, (T *)a, (T *)b, n, (T *)k, (T *)v);               \
+    }                                                                       \
+    static void loop_sum_##name(const bb_work *w, uint64_t iters) {         \
+        for (uint64_t i = 0; i < iters; i++)                                \
+            bb_sink_##name = bk_sum_##name((const T *)w->a, w->n);          \
+    }                                                                       \
+    static void loop_scale_##name(const bb_work *w, uint64_t iters) {       \
+        T k;                                                                \
+        memcpy(&k, w->k, sizeof k);                                         \
+        for (uint64_t i = 0; i < iters; i++)                                \
+            bk_scale_##name((T *)w->a, w->n, k);                            \
+    }                                                                       \
+    static void loop_mul_##name(const bb_work *w, uint64_t iters) {         \
+        for (uint64_t i = 0; i < iters; i++)                                \
+            bk_mul_##name((T *)w->a, (const T *)w->b, w->n);                \
+    }                                                                       \
+    static void loop_add_##name(const bb_work *w, uint64_t iters) {         \
+        for (uint64_t i = 0; i < iters; i++)                                \
+            bk_add_##name((T *)w->a, (const T *)w->b, w->n);                \
+    }                                                                       \
+    static void loop_fill_##name(const bb_work *w, uint64_t iters) {        \
+        T v;                                                                \
+        memcpy(&v, w->v, sizeof v);                                         \
+        for (uint64_t i = 0; i < iters; i++)                                \
+            bk_fill_##name((T *)w->a, w->n, v);                             \
     }
 BK_DTYPES(BB_X_LOOPS)
 #undef BB_X_LOOPS
@@ -232,10 +248,11 @@ typedef struct bb_dtype_info {
 } bb_dtype_info;
 
 static const bb_dtype_info bb_dtypes[] = {
-#define BB_X_ROW(name, ENUM, T, S, kind)                                       \
-    {#name, sizeof(T), init_##name,                                            \
-     {loop_sum_##name, loop_scale_##name, loop_mul_##name, loop_add_##name,    \
-      loop_fill_##name}},
+#define BB_X_ROW(name, ENUM, T, S, kind) \
+    {#name,                              \
+     sizeof(T),                          \
+     init_##name,                        \
+     {loop_sum_##name, loop_scale_##name, loop_mul_##name, loop_add_##name, loop_fill_##name}},
     BK_DTYPES(BB_X_ROW)
 #undef BB_X_ROW
 };
@@ -289,24 +306,31 @@ static uint64_t thread_cpu_ns(void) {
 /*
  * One batch, timed by the wall clock. On a shared machine another process
  * may take the core in the middle of a batch: the thread's CPU time then
- * falls short of the wall time. Such a batch is run again (up to 4 times;
- * the last try is kept either way) and counted in bb_redone, so that the
- * figures are the code's speed, not the neighbours'.
+ * falls short of the wall time. Such a batch is run again (up to 3 times)
+ * and counted in bb_redone, so that the figures are the code's speed, not
+ * the neighbours'; when most recent batches are disturbed (the machine is
+ * busy for good) retrying is pointless, and the batch is kept and counted in
+ * bb_kept_disturbed.
  */
-static unsigned long bb_redone;
+static unsigned long bb_redone, bb_kept_disturbed;
+static double bb_disturbed_rate; /* exponential average: are disturbances the rule? */
 
 static double batch_ns(bb_subject *s, uint64_t iters) {
     double wall = 0;
-    for (int attempt = 0; attempt < 5; attempt++) {
+    for (int attempt = 0; attempt < 4; attempt++) {
         uint64_t c0 = thread_cpu_ns(), t0 = bb_now_ns();
         s->run(s->ctx, iters);
         uint64_t t1 = bb_now_ns(), c1 = thread_cpu_ns();
         wall = (double)(t1 - t0);
         /* short batches: the CPU clock's granularity makes the test meaningless */
-        if (wall < 200000 || (double)(c1 - c0) >= 0.9 * wall)
+        int disturbed = wall >= 200000 && (double)(c1 - c0) < 0.9 * wall;
+        bb_disturbed_rate = 0.9 * bb_disturbed_rate + 0.1 * disturbed;
+        /* retry only while disturbances are occasional, at most 3 times */
+        if (!disturbed || bb_disturbed_rate >= 0.5 || attempt == 3) {
+            bb_kept_disturbed += (unsigned long)disturbed;
             break;
-        if (attempt < 4)
-            bb_redone++;
+        }
+        bb_redone++;
     }
     return wall;
 }
@@ -431,16 +455,21 @@ static void run_kernel(void *ctx, uint64_t iters) {
     c->loop(c->w, iters);
 }
 
+/* Bytes past a 64-byte boundary at which a and b start (--misalign). */
+static size_t bb_misalign;
+
 static void work_alloc(bb_work *w, const bb_dtype_info *d, size_t n) {
     w->n = n;
-    w->a = bb_alloc(n * d->size);
-    w->b = bb_alloc(n * d->size);
+    w->a_base = bb_alloc(n * d->size + 64);
+    w->b_base = bb_alloc(n * d->size + 64);
+    w->a = (char *)w->a_base + bb_misalign;
+    w->b = (char *)w->b_base + bb_misalign;
     d->init(w->a, w->b, n, w->k, w->v);
 }
 
 static void work_free(bb_work *w) {
-    bb_free(w->a);
-    bb_free(w->b);
+    bb_free(w->a_base);
+    bb_free(w->b_base);
 }
 
 static int cmd_single(const bb_opts *o) {
@@ -474,8 +503,8 @@ static int cmd_single(const bb_opts *o) {
                "\"iters\":%llu,\"ns_per_call\":%.6g,\"gbps\":%.6g}\n",
                o->target, op_names[op], d->name, o->n, (unsigned long long)iters, per, gbps);
     else
-        printf("%s %s %s n=%zu: %llu calls, %.1f ns/call, %.2f GB/s\n", o->target,
-               op_names[op], d->name, o->n, (unsigned long long)iters, per, gbps);
+        printf("%s %s %s n=%zu: %llu calls, %.1f ns/call, %.2f GB/s\n", o->target, op_names[op],
+               d->name, o->n, (unsigned long long)iters, per, gbps);
     work_free(&w);
     return 0;
 }
@@ -518,8 +547,8 @@ static int cmd_sweep(const bb_opts *o) {
                     die("unknown op", o->ops[oi]);
                 for (size_t t = 0; t < nt; t++) {
                     ctx[t] = (bb_kernel_ctx){d->loops[op], &w};
-                    subs[t] = (bb_subject){run_kernel, &ctx[t], targets[t], 0,
-                                           samples + t * o->reps};
+                    subs[t] =
+                        (bb_subject){run_kernel, &ctx[t], targets[t], 0, samples + t * o->reps};
                 }
                 interleave(subs, nt, o->reps, o->batch_ms * 1e6);
                 double bytes = (double)bb_pattern_traffic[op_pattern[op]] * (double)(n * d->size);
@@ -535,9 +564,11 @@ static int cmd_sweep(const bb_opts *o) {
                     }
                     bb_stats st = bb_summarise(subs[t].samples, o->reps);
                     if (o->json)
-                        printf(",\"ns_median\":%.6g,\"ns_q1\":%.6g,\"ns_q3\":%.6g,"
-                               "\"gbps_median\":%.6g,\"redone_batches\":%lu}\n",
-                               st.median, st.q1, st.q3, bytes / st.median, bb_redone);
+                        printf(
+                            ",\"ns_median\":%.6g,\"ns_q1\":%.6g,\"ns_q3\":%.6g,"
+                            "\"gbps_median\":%.6g,\"redone_batches\":%lu,\"kept_disturbed\":%lu}\n",
+                            st.median, st.q1, st.q3, bytes / st.median, bb_redone,
+                            bb_kept_disturbed);
                     else
                         printf("%-6s %-5s %-4s n=%-10zu %12.1f ns/call (IQR %.1f-%.1f) "
                                "%8.2f GB/s\n",
@@ -606,8 +637,9 @@ static int cmd_bandwidth(const bb_opts *o) {
             /* GB/s spread: the fastest quartile of time is the top of the band. */
             if (o->json)
                 printf(",\"ns_median\":%.6g,\"gbps_median\":%.6g,\"gbps_q1\":%.6g,"
-                       "\"gbps_q3\":%.6g,\"redone_batches\":%lu}\n",
-                       st.median, traffic / st.median, traffic / st.q3, traffic / st.q1, bb_redone);
+                       "\"gbps_q3\":%.6g,\"redone_batches\":%lu,\"kept_disturbed\":%lu}\n",
+                       st.median, traffic / st.median, traffic / st.q3, traffic / st.q1, bb_redone,
+                       bb_kept_disturbed);
             else
                 printf("%-6s %-9s %12zu B/array %12.1f ns/pass %8.2f GB/s\n", bb_pattern_names[p],
                        stores, bytes, st.median, traffic / st.median);
@@ -707,9 +739,9 @@ static int cmd_volk(const bb_opts *o) {
                 printf(",\"bufkern_ns\":%.6g,\"bufkern_q1\":%.6g,\"bufkern_q3\":%.6g,"
                        "\"volk_ns\":%.6g,\"volk_q1\":%.6g,\"volk_q3\":%.6g,"
                        "\"bufkern_gbps\":%.6g,\"volk_gbps\":%.6g,\"speedup\":%.6g,"
-                       "\"redone_batches\":%lu}\n",
+                       "\"redone_batches\":%lu,\"kept_disturbed\":%lu}\n",
                        sb.median, sb.q1, sb.q3, sv.median, sv.q1, sv.q3, bytes / sb.median,
-                       bytes / sv.median, sv.median / sb.median, bb_redone);
+                       bytes / sv.median, sv.median / sb.median, bb_redone, bb_kept_disturbed);
             else
                 printf("%-30s n=%-10zu bufkern %10.1f ns  VOLK %10.1f ns  bufkern %.2fx\n",
                        vc[i].volk_name, n, sb.median, sv.median, sv.median / sb.median);
@@ -731,6 +763,7 @@ static void usage(void) {
           "       bkbench --bandwidth [--bytes L]\n"
           "       bkbench --volk [--sizes L] [--dtypes L]\n"
           "common: --reps R (default 7)  --batch-ms M (default 10)  --json\n"
+          "        --misalign B: kernel buffers start B bytes past a 64-byte boundary\n"
           "ops: sum scale mul add fill; sizes take Ki/Mi/Gi suffixes\n",
           stderr);
 }
@@ -746,11 +779,11 @@ int main(int argc, char **argv) {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-#define NEED_VAL()                                                             \
-    do {                                                                       \
-        if (!val)                                                              \
-            die("missing value for", a);                                       \
-        i++;                                                                   \
+#define NEED_VAL()                       \
+    do {                                 \
+        if (!val)                        \
+            die("missing value for", a); \
+        i++;                             \
     } while (0)
         if (!strcmp(a, "--list") || !strcmp(a, "--sweep") || !strcmp(a, "--bandwidth") ||
             !strcmp(a, "--volk"))
@@ -778,6 +811,9 @@ int main(int argc, char **argv) {
         } else if (!strcmp(a, "--seconds")) {
             NEED_VAL();
             o.seconds = atof(val);
+        } else if (!strcmp(a, "--misalign")) {
+            NEED_VAL();
+            bb_misalign = parse_size(val) % 64;
         } else if (!strcmp(a, "--reps")) {
             NEED_VAL();
             o.reps = (unsigned)atoi(val);

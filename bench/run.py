@@ -343,29 +343,50 @@ def calibrate(timer: timeit.Timer, target_s: float) -> int:
         number *= 10 if t < target_s / 100 else 2
 
 
-REDONE = {"python": 0}
+REDONE = {"python": 0, "python_kept_disturbed": 0}
+
+
+class Disturbance:
+    """How often batches are disturbed lately (an exponential average). While
+    disturbances are occasional a disturbed batch is run again; when they are
+    the rule (the machine is busy for good) retrying only burns time, so the
+    batch is kept and counted as kept disturbed."""
+
+    def __init__(self):
+        self.rate = 0.0
+
+    def retry(self, disturbed: bool) -> bool:
+        self.rate = 0.9 * self.rate + 0.1 * disturbed
+        return disturbed and self.rate < 0.5
+
+
+DISTURBANCE = Disturbance()
 
 
 def timed_batch(timer: timeit.Timer, number: int) -> float:
     """Seconds for `number` calls. On a shared machine another process may take
     the core during a batch: this thread's CPU time then falls short of the
-    wall time, and the batch is run again (up to 4 times; counted in REDONE)."""
-    for attempt in range(5):
+    wall time, and the batch is run again (up to 3 times; counted in REDONE)."""
+    for attempt in range(4):
         c0 = time.thread_time()
         t = timer.timeit(number)
         cpu = time.thread_time() - c0
-        if t < 2e-4 or cpu >= 0.9 * t:
+        disturbed = t >= 2e-4 and cpu < 0.9 * t
+        if not DISTURBANCE.retry(disturbed) or attempt == 3:
+            if disturbed:
+                REDONE["python_kept_disturbed"] += 1
             break
-        if attempt < 4:
-            REDONE["python"] += 1
+        REDONE["python"] += 1
     return t
 
 
 def alternate(timers: list, reps: int, target_s: float) -> list:
     """Per-call ns of each timer over `reps` batches, in ABBA order."""
+    numbers = []
     for t in timers:
-        t.timeit(1)  # warm: caches, lazy resolution, first-call work
-    numbers = [calibrate(t, target_s) for t in timers]
+        first = t.timeit(1)  # warm: caches, lazy resolution, first-call work
+        # a call that fills a batch by itself needs no calibration
+        numbers.append(1 if first >= target_s else calibrate(t, target_s))
     samples = [[] for _ in timers]
     for r in range(reps):
         order = range(len(timers)) if r % 2 == 0 else reversed(range(len(timers)))
@@ -562,6 +583,10 @@ def stage_targets(ctx, plan, progress):
     out = []
     for dtype, sizes in plan:
         isz = DT[dtype][2]
+        # one memory-bound point per dtype is enough across targets: the
+        # largest size (LLC+ in a full run), not 64 Mi as well
+        if len([n for n in sizes if n * isz >= 64 * MI]) > 1:
+            sizes = [n for n in sizes if n * isz < 64 * MI] + [max(sizes)]
         small = [n for n in sizes if n * isz < 64 * MI]
         big = [n for n in sizes if n * isz >= 64 * MI and 2 * n * isz <= ctx["mem_budget"]]
         for group, reps, batch in ((small, ctx["c_reps"], ctx["c_batch_ms"]), (big, 3, 1)):
@@ -941,7 +966,8 @@ def write_markdown(res, ctx, path):
                  + ", ".join(f"{k} {v:.2f}" for k, v in fl.items() if v is not None)
                  + f"; batches run again because another process took the CPU: "
                  f"{rd.get('python', 0)} in Python, {rd.get('c_driver', 0)} in the C driver, "
-                 f"{rd.get('threads', 0)} thread batches")
+                 f"{rd.get('threads', 0)} thread batches; disturbed batches kept because the "
+                 f"machine stayed busy: {rd.get('kept_disturbed', 0)}")
     L.append(f"- **Reproduce**: `bash tools/bench.sh{' --quick' if ctx['quick'] else ''}`\n")
 
     notes = res.get("notes", {})
@@ -1182,8 +1208,9 @@ METHOD = """\
   is calibrated to about {c_batch:.0f} ms per batch, then {c_reps} rounds run one batch of each
   subject in turn on the same buffers, order reversed every other round; medians and IQRs.
 - **A shared machine**: a batch during which this thread's CPU time fell below 90% of the wall
-  time (another process had the core) is run again, up to 4 times, in Python and in the C
-  driver alike; thread batches are run again when other processes used more than 0.15 cores.
+  time (another process had the core) is run again, up to 3 times, in Python and in the C
+  driver alike, while such batches are occasional; when most recent batches are disturbed
+  (the machine is busy for good) it is kept and counted; thread batches are run again when other processes used more than 0.15 cores.
   The counts and the load other processes put on the machine during each stage are under
   "Conditions" above.
 - **hyperfine**: whole commands, `--warmup 1`, the setup-only command as the baseline.
@@ -1491,8 +1518,12 @@ def main(argv=None):
         # cumulative per driver process: the largest value of each run, summed
         c_redone += sum(max((d.get("redone_batches", 0) for d in grp), default=0)
                         for grp in _by_process(res.get(key, [])))
+    c_kept = sum(max((d.get("kept_disturbed", 0) for d in grp), default=0)
+                 for key in ("bandwidth", "targets", "volk")
+                 for grp in _by_process(res.get(key, [])))
     res["redone_batches"] = {"python": REDONE.get("python", 0), "threads": REDONE.get("threads", 0),
-                             "c_driver": c_redone}
+                             "c_driver": c_redone,
+                             "kept_disturbed": REDONE.get("python_kept_disturbed", 0) + c_kept}
 
     res["goals"] = evaluate_goals(res, ctx)
     res["elapsed_s"] = time.monotonic() - t_start

@@ -148,30 +148,31 @@ static const bb_volk_case cases[] = {
     CASE(volk_32f_accumulator_s32f, sum, f32)
 #endif
 #ifdef BKBENCH_VOLK_volk_32f_s32f_multiply_32f
-    CASE(volk_32f_s32f_multiply_32f, scale, f32)
+        CASE(volk_32f_s32f_multiply_32f, scale, f32)
 #endif
 #ifdef BKBENCH_VOLK_volk_32f_x2_multiply_32f
-    CASE(volk_32f_x2_multiply_32f, mul, f32)
+            CASE(volk_32f_x2_multiply_32f, mul, f32)
 #endif
 #ifdef BKBENCH_VOLK_volk_32f_x2_add_32f
-    CASE(volk_32f_x2_add_32f, add, f32)
+                CASE(volk_32f_x2_add_32f, add, f32)
 #endif
 #ifdef BKBENCH_VOLK_volk_64f_x2_multiply_64f
-    CASE(volk_64f_x2_multiply_64f, mul, f64)
+                    CASE(volk_64f_x2_multiply_64f, mul, f64)
 #endif
 #ifdef BKBENCH_VOLK_volk_64f_x2_add_64f
-    CASE(volk_64f_x2_add_64f, add, f64)
+                        CASE(volk_64f_x2_add_64f, add, f64)
 #endif
 #ifdef BKBENCH_VOLK_volk_32fc_x2_multiply_32fc
-    CASE(volk_32fc_x2_multiply_32fc, mul, c64)
+                            CASE(volk_32fc_x2_multiply_32fc, mul, c64)
 #endif
 #ifdef BKBENCH_VOLK_volk_32fc_x2_add_32fc
-    CASE(volk_32fc_x2_add_32fc, add, c64)
+                                CASE(volk_32fc_x2_add_32fc, add, c64)
 #endif
 #ifdef BKBENCH_VOLK_volk_32fc_s32fc_multiply_32fc
-    CASE(volk_32fc_s32fc_multiply_32fc, scale, c64)
+                                    CASE(volk_32fc_s32fc_multiply_32fc, scale, c64)
 #endif
-    {NULL, NULL, NULL, NULL, NULL}, /* so the table is never empty */
+                                        {NULL, NULL, NULL, NULL,
+                                         NULL}, /* so the table is never empty */
 };
 
 size_t bb_volk_cases(const bb_volk_case **out) {
