@@ -13,6 +13,8 @@
  *  2. Runs: when the innermost dimension is contiguous in every operand (and
  *     not too short), an N-d loop over the outer dimensions calls the kernel
  *     on each inner run.
+ *     When only one operand of add/multiply has contiguous inner runs, the
+ *     other's are gathered piece by piece into a stack buffer beside them.
  *  3. Chunks: otherwise a cursor gathers up to BKPY_CHUNK_BYTES of strided
  *     elements into a stack buffer, the kernel runs there, and a's chunk is
  *     scattered back.
@@ -373,6 +375,45 @@ static void bkpy_execute(bkpy_plan *p, bkpy_op op, const void *scalar, bkpy_suma
                     b += idx[d] * p->sb[d];
             }
             bkpy_kernel(op, p->dtype, a, b, L, scalar, acc);
+            int d = nd - 2;
+            for (; d >= 0; d--) {
+                if (++idx[d] < p->shape[d])
+                    break;
+                idx[d] = 0;
+            }
+            if (d < 0)
+                return;
+        }
+    }
+
+    const int a_inner = p->sa[nd - 1] == isz, b_inner = p->sb[nd - 1] == isz;
+    if (p->binary && (a_inner || b_inner) && L >= BKPY_RUN_MIN) {
+        /* Mixed runs: one operand's inner runs are contiguous; the other's
+         * are gathered piece by piece next to them. */
+        _Alignas(64) char t[BKPY_CHUNK_BYTES];
+        const Py_ssize_t cap = BKPY_CHUNK_BYTES / isz;
+        Py_ssize_t idx[BKPY_MAXDIM];
+        bkpy_idx_zero(idx, nd);
+        for (;;) {
+            char *a = p->pa;
+            const char *b = p->pb;
+            for (int d = 0; d < nd - 1; d++) {
+                a += idx[d] * p->sa[d];
+                b += idx[d] * p->sb[d];
+            }
+            for (Py_ssize_t off = 0; off < L; off += cap) {
+                const Py_ssize_t m = L - off < cap ? L - off : cap;
+                if (a_inner) {
+                    bkpy_copy_strided((char *)b + off * p->sb[nd - 1], p->sb[nd - 1], t, isz, m,
+                                      0);
+                    bkpy_kernel(op, p->dtype, a + off * isz, t, m, scalar, acc);
+                } else {
+                    char *ap = a + off * p->sa[nd - 1];
+                    bkpy_copy_strided(ap, p->sa[nd - 1], t, isz, m, 0);
+                    bkpy_kernel(op, p->dtype, t, b + off * isz, m, scalar, acc);
+                    bkpy_copy_strided(ap, p->sa[nd - 1], t, isz, m, 1);
+                }
+            }
             int d = nd - 2;
             for (; d >= 0; d--) {
                 if (++idx[d] < p->shape[d])
