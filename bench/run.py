@@ -812,15 +812,21 @@ def evaluate_goals(res, ctx):
     else:
         low = [r for r in big if r.get("bw_fraction") is not None and r["bw_fraction"] < 0.9]
         covered = sorted({(r["op"], r["dtype"]) for r in big})
+        withbw = [r for r in big if r.get("bw_fraction") is not None]
+        if not withbw:
+            add("Large arrays: every kernel x dtype >= 90% of the measured bandwidth", "NOT MEASURED",
+                "needs the bandwidth stage")
+    if big and any(r.get("bw_fraction") is not None for r in big):
         add("Large arrays (working set beyond the LLC): every kernel x dtype >= 90% of the "
             "measured bandwidth of its access pattern",
             "MET" if not low and len(covered) == len(OPS) * len(DTYPES) else "MISSED",
             f"{len(big)} cases beyond the LLC ({human_bytes(llc)}), covering {len(covered)} of "
             f"{len(OPS) * len(DTYPES)} kernel x dtype; {len(low)} below 90%; lowest "
-            + (fmt(min(big, key=lambda r: r["bw_fraction"]),
-                   f"{min(r['bw_fraction'] for r in big) * 100:.0f}%") if big else "-"),
+            + fmt(min(withbw, key=lambda r: r["bw_fraction"]),
+                  f"{min(r['bw_fraction'] for r in withbw) * 100:.0f}%"),
             [fmt(r, f"{r['bw_fraction'] * 100:.0f}% of {r['bandwidth_gbps']:.1f} GB/s "
                  f"({r['bandwidth_stores']} stores)") for r in sorted(low, key=lambda r: r["bw_fraction"])])
+    if big:
         slow = [r for r in big if r["speedup"] < 1.0]
         noise = [r for r in slow if r["speedup"] >= 0.97]
         add("Large arrays: never slower than NumPy", "MET" if not slow else "MISSED",
@@ -840,16 +846,20 @@ def evaluate_goals(res, ctx):
             f"{len(slow)} of {len(cache)} cases below 1.00x ({len(noise)} of them within 3%)",
             [fmt(r, f"{r['speedup']:.2f}x (paired IQR {r['speedup_paired']['q1']:.2f}-"
                  f"{r['speedup_paired']['q3']:.2f})") for r in sorted(slow, key=lambda r: r["speedup"])])
+        if not any(r.get("numpy_bw_fraction") is not None for r in cache):
+            add("Cache-resident: >= 2x NumPy where NumPy has no SIMD loop", "NOT MEASURED",
+                "needs the bandwidth stage (to tell which NumPy loops are far from the limit)")
         noscalar = [r for r in cache if r.get("numpy_bw_fraction") is not None
                     and r["numpy_bw_fraction"] < 0.25]
         below2 = [r for r in noscalar if r["speedup"] < 2.0]
         kinds = sorted({f"{r['op']} {r['dtype']}" for r in noscalar})
-        add("Cache-resident: >= 2x NumPy where NumPy has no SIMD loop (taken as: NumPy below 25% "
-            "of the bandwidth of the pattern at that size)",
-            "MET" if not below2 else "MISSED",
-            f"{len(noscalar)} such cases ({', '.join(kinds) or 'none'}); {len(below2)} below 2x",
-            [fmt(r, f"{r['speedup']:.2f}x (NumPy at {r['numpy_bw_fraction'] * 100:.0f}% of bandwidth)")
-             for r in sorted(below2, key=lambda r: r["speedup"])])
+        if any(r.get("numpy_bw_fraction") is not None for r in cache):
+            add("Cache-resident: >= 2x NumPy where NumPy has no SIMD loop (taken as: NumPy below 25% "
+                "of the bandwidth of the pattern at that size)",
+                "MET" if not below2 else "MISSED",
+                f"{len(noscalar)} such cases ({', '.join(kinds) or 'none'}); {len(below2)} below 2x",
+                [fmt(r, f"{r['speedup']:.2f}x (NumPy at {r['numpy_bw_fraction'] * 100:.0f}% of bandwidth)")
+                 for r in sorted(below2, key=lambda r: r["speedup"])])
 
     # 3. small arrays
     small = [r for r in num if r["n"] <= 16]
@@ -1183,6 +1193,55 @@ def write_markdown(res, ctx, path):
     path.write_text("\n".join(L) + "\n")
 
 
+def write_summary(res, ctx, path):
+    """A short page for the README: the CPU, the goals, and two op x dtype grids."""
+    env = res["environment"]
+    num = [r for r in res.get("numpy", []) if "skipped" not in r]
+    idx = {(r["op"], r["dtype"], r["n"]): r for r in num}
+    L = [f"Measured on **{env['cpu_model']}** ({env['cores']} cores, "
+         f"{', '.join(f'{k} {human_bytes(v)}' for k, v in env['caches'].items())}), bufkern target "
+         f"`{env.get('bufkern_target')}`, NumPy {env.get('numpy')}, {env['date'][:10]}, "
+         f"`bash tools/bench.sh{' --quick' if ctx['quick'] else ''}` "
+         f"({res['elapsed_s'] / 60:.0f} min). Full tables: `bench/results/results.md`.\n"]
+    dts = [d[0] for d in DTYPES]
+
+    def grid(title, pick, fmt):
+        rows = []
+        for op in OPS:
+            row = [op]
+            for dt in dts:
+                r = pick(op, dt)
+                row.append("—" if r is None else fmt(r))
+            rows.append(row)
+        L.append(f"**{title}**\n")
+        L.append(md_table(["op"] + dts, rows))
+        L.append("")
+
+    if num:
+        grid("Speedup over NumPy, 16 elements (per-call cost)", lambda o, d: idx.get((o, d, 16)),
+             lambda r: f"{r['speedup']:.1f}")
+        grid("Speedup over NumPy, 16 Ki elements (cache-resident)",
+             lambda o, d: idx.get((o, d, 16 * KI)), lambda r: f"{r['speedup']:.2f}")
+        big = {}
+        for r in num:
+            if r["working_set"] > ctx["llc"]:
+                k = (r["op"], r["dtype"])
+                if k not in big or r["n"] > big[k]["n"]:
+                    big[k] = r
+        if big:
+            grid(f"Fraction of the measured bandwidth beyond the last-level cache "
+                 f"({human_bytes(ctx['llc'])}), largest size", lambda o, d: big.get((o, d)),
+                 lambda r: f"{r['bw_fraction'] * 100:.0f}%" if r.get("bw_fraction") else "—")
+    L.append("**Goals** (SPEC \"Performance\"):\n")
+    for g in res["goals"]:
+        L.append(f"- {g['status']}: {g['goal']}. {g['detail']}")
+    L.append("")
+    for p in res.get("plots", []):
+        if "multiply" in p or "speedup" in p:
+            L.append(f"![{Path(p).stem}]({p})")
+    path.write_text("\n".join(L) + "\n")
+
+
 METHOD = """\
 - **In-process vs NumPy** (`stage numpy`): for each dtype and size, one pair of arrays `a`, `b`
   is made and shared by both libraries. For each op, a `timeit` loop of bufkern's call
@@ -1328,6 +1387,23 @@ def make_plots(res, ctx, outdir):
 # ---- main --------------------------------------------------------------------------
 
 
+RENDER_KEYS = ("quick", "llc", "llc_n", "sizes", "targets", "reps", "batch_s", "c_reps",
+               "c_batch_ms", "thread_reps", "thread_s")
+
+
+def render(path: Path, out: Path):
+    """Writes results.md, summary.md and the plots again from a results.json."""
+    res = json.loads(path.read_text())
+    ctx = dict(res["config"])
+    ctx["llc_n"] = {k: int(v) for k, v in ctx["llc_n"].items()}
+    ctx["limits"] = bandwidth_limit(res.get("bandwidth", []))
+    res["plots"] = make_plots(res, ctx, out)
+    write_markdown(res, ctx, out / "results.md")
+    write_summary(res, ctx, out / "summary.md")
+    print(f"bench: rendered {rel(out)}/results.md, summary.md and the plots from {rel(path)}")
+    return 0
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -1341,7 +1417,11 @@ def main(argv=None):
     ap.add_argument("--wait-quiet", type=float, default=None, metavar="S",
                     help="wait up to S seconds for other processes to leave the CPUs "
                          "(default: 30, --quick: 5)")
+    ap.add_argument("--render", metavar="RESULTS_JSON",
+                    help="measure nothing: write the Markdown and plots again from a results.json")
     args = ap.parse_args(argv)
+    if args.render:
+        return render(Path(args.render), Path(args.out))
 
     t_start = time.monotonic()
     if args.wait_quiet is None:
@@ -1392,6 +1472,10 @@ def main(argv=None):
         env["memory_total"] = int(Path("/proc/meminfo").read_text().split()[1]) * KI
     except (OSError, ValueError, IndexError):
         pass
+    # NumPy's OpenBLAS keeps threads that spin after start-up; no op here uses
+    # BLAS, and spinning threads would steal the second core from the thread test.
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
     try:
         import numpy as np
         env["numpy"] = np.__version__
@@ -1403,7 +1487,10 @@ def main(argv=None):
         import bufkern as bk
         env["bufkern_target"] = bk.target()
         env["bufkern_available_targets"] = list(bk.available_targets())
-        env["bufkern_module"] = rel(Path(bk.__file__)) if getattr(bk, "__file__", None) else None
+        # where it was imported from, without this machine's absolute paths
+        f = Path(getattr(bk, "__file__", "") or "")
+        env["bufkern_module"] = (rel(f) if f.is_absolute() and ROOT in f.parents
+                                 else "site-packages" if "site-packages" in f.parts else f.name)
         env["bufkern_version"] = getattr(bk, "__version__", None)
         ctx["bk"] = bk
     except Exception as e:  # noqa: BLE001 - whatever it is, it is reported
@@ -1476,7 +1563,8 @@ def main(argv=None):
     progress = Progress(sum(units[s] for s in units if run[s]), not args.no_progress)
 
     res = {"environment": env, "mode": "quick" if quick else "full", "notes": notes,
-           "sizes": ctx["sizes"], "llc_sizes": ctx["llc_n"] if not quick else {}}
+           "sizes": ctx["sizes"], "llc_sizes": ctx["llc_n"] if not quick else {},
+           "config": {k: ctx[k] for k in RENDER_KEYS}}
 
     t0 = time.monotonic()
     if np is not None and bk is not None:
@@ -1537,8 +1625,10 @@ def main(argv=None):
     res["elapsed_s"] = time.monotonic() - t_start
     (out / "results.json").write_text(json.dumps(res, indent=1, default=str) + "\n")
     write_markdown(res, ctx, out / "results.md")
+    write_summary(res, ctx, out / "summary.md")
 
-    print(f"bench: {res['elapsed_s']:.0f} s; results in {rel(out)}/: results.md, results.json, "
+    print(f"bench: {res['elapsed_s']:.0f} s; results in {rel(out)}/: results.md, summary.md, "
+          "results.json, "
           + ", ".join(Path(p).name for p in res.get("plots", [])))
     for g in res["goals"]:
         print(f"  {g['status']:<12} {g['goal']}")
