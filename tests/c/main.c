@@ -5,8 +5,10 @@
  *           [--seed=N] [--expect-active=NAME]
  *
  * Groups: api dispatch special sum scale mul add fill overlap edges (default:
- * all). --thorough (or BUFKERN_THOROUGH=1) runs every length with every offset,
- * more large sizes and more random rounds. --expect-active=NAME checks that the
+ * all). Every mode runs every op x dtype x length 0..300 x start offset 0..63
+ * on every target; --thorough (or BUFKERN_THOROUGH=1) adds a second random
+ * round, more offsets of the large sizes, 4M-element sums, every length in
+ * the overlap and edges groups. --expect-active=NAME checks that the
  * target active at the first call is NAME if this CPU supports it, else the
  * best one (ctest runs it with BUFKERN_TARGET set). The seed comes from --seed,
  * else BUFKERN_TEST_SEED, else a fixed default, and is printed. The first 40
@@ -35,10 +37,12 @@ enum { NGROUPS = sizeof group_names / sizeof group_names[0] };
 /* Names the case that crashed (a read or write past the data hits an
  * unmapped page in the edges group). Not async-signal-safe, but the process
  * is dying anyway and the name is what matters. */
+#if !defined(BKT_ASAN) /* AddressSanitizer reports faults better by itself */
 static void on_fault(int sig) {
     fprintf(stderr, "\nFAIL: signal %d while running: %s\n", sig, bkt.where);
     _Exit(3);
 }
+#endif
 
 static int in_list(const char *list, const char *name) {
     const size_t len = strlen(name);
@@ -118,7 +122,12 @@ int main(int argc, char **argv) {
     }
 
     char label[128];
-    snprintf(label, sizeof label, "bk_test[%s]", only ? only : "all");
+    const char *env_target = getenv("BUFKERN_TARGET");
+    if (expect)
+        snprintf(label, sizeof label, "bk_test[%s, BUFKERN_TARGET=%s]", only ? only : "all",
+                 env_target ? env_target : "(unset)");
+    else
+        snprintf(label, sizeof label, "bk_test[%s]", only ? only : "all");
     printf("%s: %s mode, seed %#llx, targets under test:", label,
            bkt.thorough ? "thorough" : "fast", (unsigned long long)bkt.seed);
     for (size_t t = 0; t < bkt.ntargets; t++)

@@ -26,18 +26,6 @@ enum { PAD = 64 };
 
 static bkt_buf init_a, work_a, init_b, work_b, expect_buf, scalar_buf, a0_buf, b0_buf;
 
-/* Fast mode: every length 0..300 with two start offsets, and these lengths with
- * all 64 (vector widths and block sizes, plus and minus one). */
-static int full_offsets(size_t n) {
-    static const size_t key[] = {31, 32, 33, 63, 64, 65, 127, 128, 129, 255, 256, 257, 300};
-    if (bkt.thorough || n <= 17)
-        return 1;
-    for (size_t i = 0; i < sizeof key / sizeof key[0]; i++)
-        if (key[i] == n)
-            return 1;
-    return 0;
-}
-
 static size_t first_diff(const unsigned char *x, const unsigned char *y, size_t len) {
     for (size_t i = 0; i < len; i++)
         if (x[i] != y[i])
@@ -192,36 +180,26 @@ void bkt_group_op(int op) {
     for (size_t di = 0; di < bkt_ndtypes; di++) {
         const bkt_dtype *d = &bkt_dtypes[di];
         for (int round = 0; round < rounds; round++) {
-            for (size_t n = 0; n <= 300; n++) {
-                if (full_offsets(n)) {
-                    for (size_t off = 0; off < 64; off++)
-                        run_case(d, op, n, off, (size_t)round);
-                } else {
-                    run_case(d, op, n, n % 64, (size_t)round);
-                    run_case(d, op, n, (n * 29 + 17) % 64, (size_t)round + 1);
-                }
-            }
+            for (size_t n = 0; n <= 300; n++)
+                for (size_t off = 0; off < 64; off++)
+                    run_case(d, op, n, off, (size_t)round);
         }
-        /* Large: several blocks of the pairwise sums, narrow-sum widening
-         * limits, the overlap chunking. */
+        /* Large: many blocks of the pairwise sums, and the limits of the
+         * narrow integer sums' widening. 1M elements: every dtype's sum, and
+         * the first dtype of each kind for the other ops; 4M: thorough sums. */
         static const size_t large[] = {4099, 65537, (1u << 20) + 3, (1u << 22) + 1};
-        static const size_t offs_fast[] = {0, 13}, offs_thorough[] = {0, 1, 3, 31, 63};
-        const size_t *offs = bkt.thorough ? offs_thorough : offs_fast;
-        const size_t noffs = bkt.thorough ? 5 : 2;
+        static const size_t offs[] = {0, 13, 5, 1, 63};
         for (size_t li = 0; li < sizeof large / sizeof large[0]; li++) {
             const size_t n = large[li];
             const int huge = n > 70000;
             if (n > (1u << 21) && !(bkt.thorough && op == BKT_SUM))
                 continue;
-            for (size_t oi = 0; oi < (huge && !bkt.thorough ? 1 : noffs); oi++) {
-                const size_t off = huge && !bkt.thorough ? 5 : offs[oi];
-                /* In fast mode the 1M case covers every dtype for sum, and
-                 * the first dtype of each kind for the other ops. */
-                if (huge && !bkt.thorough && op != BKT_SUM && di > 0 &&
-                    bkt_dtypes[di - 1].kind == d->kind)
-                    continue;
-                run_case(d, op, n, off, oi);
-            }
+            if (huge && !bkt.thorough && op != BKT_SUM && di > 0 &&
+                bkt_dtypes[di - 1].kind == d->kind)
+                continue;
+            const size_t noffs = huge ? (bkt.thorough ? 2 : 1) : (bkt.thorough ? 5 : 2);
+            for (size_t oi = 0; oi < noffs; oi++)
+                run_case(d, op, n, huge ? offs[oi + 2] : offs[oi], oi);
         }
     }
 }
@@ -318,7 +296,7 @@ void bkt_group_overlap(void) {
 typedef struct tight {
     unsigned char *data;
     void *base;
-    size_t len;
+    size_t len; /* of the mapping; 0 for a malloc block */
 } tight;
 
 static tight tight_alloc(size_t bytes, int at_end, size_t misalign) {
@@ -351,10 +329,12 @@ static tight tight_alloc(size_t bytes, int at_end, size_t misalign) {
 
 static void tight_free(tight *r) {
 #ifdef BKT_HAVE_MMAN
-    munmap(r->base, r->len);
-#else
-    free(r->base);
+    if (r->len) {
+        munmap(r->base, r->len);
+        return;
+    }
 #endif
+    free(r->base);
 }
 
 /* Exactly-sized malloc blocks: the data ends where the block ends and starts
