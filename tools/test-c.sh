@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# The C tests, from any directory; builds into build/<preset> under the repo.
+#   (a) release build (warnings as errors unless BUFKERN_WERROR=0) + ctest
+#   (b) AddressSanitizer + UndefinedBehaviorSanitizer build + ctest
+#   (c) cmake --install into a temporary prefix: only bk_* symbols exported;
+#       the consumer project built with find_package (shared and static) and
+#       with pkg-config, and run
+#   (d) aarch64 cross build + ctest under qemu-aarch64 (the NEON target)
+# BUFKERN_THOROUGH=1 makes the C tests run their long variant.
+# BUFKERN_C_STEPS="release asan install aarch64" (the default) picks steps.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+STEPS=${BUFKERN_C_STEPS:-release asan install aarch64}
+JOBS=$(nproc 2>/dev/null || echo 2)
+case "${BUFKERN_WERROR:-1}" in
+0 | OFF | off | no | NO | false | FALSE) WERROR=OFF ;;
+*) WERROR=ON ;;
+esac
+GENERATOR=()
+if command -v ninja >/dev/null 2>&1; then
+    GENERATOR=(-G Ninja)
+fi
+
+step() { printf '\n==== test-c: %s\n' "$*"; }
+fail() {
+    printf 'test-c: FAILED: %s\n' "$*" >&2
+    exit 1
+}
+has_step() { [[ " $STEPS " == *" $1 "* ]]; }
+
+# A build directory configured earlier with another generator cannot be
+# reused: start it afresh.
+fresh_if_generator_changed() {
+    local dir=$1 cache=$1/CMakeCache.txt want=${GENERATOR[1]:-Unix Makefiles}
+    if [[ -f $cache ]] && ! grep -qx "CMAKE_GENERATOR:INTERNAL=$want" "$cache"; then
+        rm -rf "$dir/CMakeCache.txt" "$dir/CMakeFiles"
+    fi
+}
+
+# configure, build and ctest one preset. Prints each bk_test entry's
+# "N passed, M failed" line, the checks per target summed over the entries,
+# and ctest's summary. The full output stays in build/<preset>.ctest.log.
+build_and_test() {
+    local preset=$1
+    shift
+    fresh_if_generator_changed "build/$preset"
+    cmake --preset "$preset" "${GENERATOR[@]}" -DBUFKERN_WERROR="$WERROR" "$@" >"build/$preset.configure.log" 2>&1 ||
+        { cat "build/$preset.configure.log"; fail "configure $preset"; }
+    grep -E "bufkern: (SIMDe|targets)" "build/$preset.configure.log" || true
+    cmake --build --preset "$preset" -j "$JOBS" >"build/$preset.build.log" 2>&1 ||
+        { tail -n 60 "build/$preset.build.log"; fail "build $preset"; }
+    local log=build/$preset.ctest.log rc=0 start=$SECONDS
+    ctest --preset "$preset" -j "$JOBS" --timeout 900 -V >"$log" 2>&1 || rc=$?
+    sed -nE 's/^[0-9]+: (bk_test\[[^]]+\]: [0-9]+ passed, [0-9]+ failed.*)/  \1/p' "$log"
+    awk '/^[0-9]+:   target [a-z0-9]+ +[0-9]+ checks/ {c[$3] += $4; f[$3] += $6}
+         END {for (t in c) printf "  %-8s %10d checks, %d failed (all entries)\n", t, c[t], f[t]}' "$log" | sort
+    grep -E "tests passed|tests failed|Total Test time" "$log" || true
+    echo "  ($preset: ctest took $((SECONDS - start)) s)"
+    if [[ $rc -ne 0 ]]; then
+        grep -E "FAIL|Failed|\*\*\*|ERROR|runtime error" "$log" | head -n 60
+        fail "ctest $preset (full output: $log)"
+    fi
+}
+
+mkdir -p build
+
+if has_step release; then
+    step "release build (BUFKERN_WERROR=$WERROR) + ctest"
+    build_and_test release
+fi
+
+if has_step asan; then
+    step "ASan + UBSan build + ctest"
+    export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+    export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+    build_and_test asan-ubsan
+fi
+
+if has_step install; then
+    step "install into a temporary prefix, exported symbols, consumer project"
+    [[ -f build/release/CMakeCache.txt ]] || build_and_test release
+    tmp=$(mktemp -d "${TMPDIR:-/tmp}/bufkern-install.XXXXXX")
+    trap 'rm -rf "$tmp"' EXIT
+    prefix=$tmp/prefix
+    cmake --install build/release --prefix "$prefix" >"$tmp/install.log" 2>&1 ||
+        { cat "$tmp/install.log"; fail "cmake --install"; }
+    so=$(find "$prefix" -name 'libbufkern.so' | head -n 1)
+    [[ -n $so ]] || fail "no libbufkern.so in the install"
+    [[ -n $(find "$prefix" -name 'libbufkern.a') ]] || fail "no libbufkern.a in the install"
+    [[ -f $prefix/include/bufkern.h ]] || fail "no bufkern.h in the install"
+    syms=$(nm -D --defined-only "$so" | awk 'NF >= 3 {print $3}')
+    nsyms=$(printf '%s\n' "$syms" | grep -c . || true)
+    others=$(printf '%s\n' "$syms" | grep -v '^bk_' | grep . || true)
+    if [[ -n $others ]]; then
+        printf '%s\n' "$others" >&2
+        fail "$so exports symbols other than bk_*"
+    fi
+    [[ $nsyms -gt 0 ]] || fail "$so exports nothing"
+    echo "nm -D --defined-only $(basename "$so"): $nsyms symbols, all bk_*"
+
+    # find_package(bufkern) -> bufkern::bufkern and bufkern::bufkern_static
+    cmake -S tests/consumer -B "$tmp/consumer" "${GENERATOR[@]}" -DCMAKE_PREFIX_PATH="$prefix" \
+        >"$tmp/consumer.log" 2>&1 || { cat "$tmp/consumer.log"; fail "configure the consumer"; }
+    cmake --build "$tmp/consumer" >>"$tmp/consumer.log" 2>&1 ||
+        { cat "$tmp/consumer.log"; fail "build the consumer (find_package)"; }
+    "$tmp/consumer/consumer_shared" || fail "consumer (find_package, shared)"
+    "$tmp/consumer/consumer_static" || fail "consumer (find_package, static)"
+
+    # pkg-config. The .pc names the prefix configured at build time, so for
+    # an install elsewhere --define-prefix derives it from the .pc's location.
+    pcdir=$(dirname "$(find "$prefix" -name bufkern.pc | head -n 1)")
+    pc() { PKG_CONFIG_PATH=$pcdir pkg-config --define-prefix "$@" bufkern; }
+    pc --exists || fail "pkg-config does not find bufkern in $pcdir"
+    echo "pkg-config: $(pc --modversion): $(pc --cflags --libs)"
+    # shellcheck disable=SC2046
+    ${CC:-cc} -std=c11 -Wall -Wextra -Wpedantic -Werror $(pc --cflags) tests/consumer/main.c \
+        $(pc --libs) -o "$tmp/consumer_pc" || fail "build the consumer (pkg-config)"
+    LD_LIBRARY_PATH=$(dirname "$so") "$tmp/consumer_pc" || fail "consumer (pkg-config)"
+fi
+
+if has_step aarch64; then
+    step "aarch64 cross build + ctest under qemu-aarch64"
+    command -v aarch64-linux-gnu-gcc >/dev/null || fail "aarch64-linux-gnu-gcc is missing (tools/bootstrap.sh)"
+    command -v qemu-aarch64 >/dev/null || fail "qemu-aarch64 is missing (tools/bootstrap.sh)"
+    build_and_test aarch64
+    # The NEON target must be the one chosen under qemu (and so tested).
+    grep -m 1 -E "best: neon; active at start: neon" build/aarch64.ctest.log | sed 's/^[0-9]*: */  /' ||
+        fail "the neon target is not selected under qemu (see build/aarch64.ctest.log)"
+fi
+
+echo
+echo "test-c: all C test steps passed ($STEPS)"
