@@ -10,7 +10,6 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "structmember.h"
 
 #define BKPY_ALIGN 64
 
@@ -253,7 +252,7 @@ static PyMethodDef bkpy_array_methods[] = {
 };
 
 static PyMemberDef bkpy_array_members[] = {
-    {"__weaklistoffset__", T_PYSSIZET, offsetof(bkpy_array, weakreflist), READONLY, NULL},
+    {"__weaklistoffset__", BKPY_T_PYSSIZET, offsetof(bkpy_array, weakreflist), BKPY_READONLY, NULL},
     {NULL, 0, 0, 0, NULL},
 };
 

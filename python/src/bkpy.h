@@ -24,6 +24,16 @@
 
 #define BKPY_MAXDIM PyBUF_MAX_NDIM
 
+/* PyMemberDef constants: Py_-prefixed from 3.12, structmember.h before. */
+#if PY_VERSION_HEX >= 0x030C0000
+#define BKPY_T_PYSSIZET Py_T_PYSSIZET
+#define BKPY_READONLY Py_READONLY
+#else
+#include "structmember.h"
+#define BKPY_T_PYSSIZET T_PYSSIZET
+#define BKPY_READONLY READONLY
+#endif
+
 /* ---- module state ------------------------------------------------------- */
 
 typedef struct bkpy_state {

@@ -18,29 +18,48 @@ static void bkpy_readonly_error(const char *name, PyObject *obj) {
                  name, Py_TYPE(obj)->tp_name);
 }
 
+/* The current exception, normalised, taken out of the error indicator. */
+static PyObject *bkpy_take_exception(void) {
+#if PY_VERSION_HEX >= 0x030C0000
+    return PyErr_GetRaisedException();
+#else
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyErr_NormalizeException(&type, &value, &tb);
+    if (value && tb)
+        PyException_SetTraceback(value, tb);
+    Py_XDECREF(type);
+    Py_XDECREF(tb);
+    return value;
+#endif
+}
+
+static void bkpy_raise_exception(PyObject *exc) { /* steals exc */
+#if PY_VERSION_HEX >= 0x030C0000
+    PyErr_SetRaisedException(exc);
+#else
+    PyErr_Restore(Py_NewRef((PyObject *)Py_TYPE(exc)), exc, PyException_GetTraceback(exc));
+#endif
+}
+
 /* Exporters refuse some requests with BufferError or ValueError (NumPy for
  * dtypes it cannot express as a buffer); to the caller that is an
- * unsupported buffer: a TypeError. */
+ * unsupported buffer: a TypeError, chained to the exporter's error. */
 static void bkpy_buffer_error_to_type_error(PyObject *obj, const char *name) {
     if (!PyErr_ExceptionMatches(PyExc_BufferError) &&
         !(PyErr_ExceptionMatches(PyExc_ValueError) && !PyMemoryView_Check(obj)))
         return;
-    PyObject *type, *value, *tb;
-    PyErr_Fetch(&type, &value, &tb);
-    PyErr_NormalizeException(&type, &value, &tb);
+    PyObject *cause = bkpy_take_exception();
     PyErr_Format(PyExc_TypeError, "%s: cannot use %.200s as a buffer: %S", name,
-                 Py_TYPE(obj)->tp_name, value ? value : Py_None);
-    PyObject *t2, *v2, *tb2;
-    PyErr_Fetch(&t2, &v2, &tb2);
-    PyErr_NormalizeException(&t2, &v2, &tb2);
-    if (value) {
-        if (tb)
-            PyException_SetTraceback(value, tb);
-        PyException_SetCause(v2, value); /* steals value */
+                 Py_TYPE(obj)->tp_name, cause ? cause : Py_None);
+    PyObject *exc = bkpy_take_exception();
+    if (!exc) { /* cannot happen: PyErr_Format always sets an error */
+        Py_XDECREF(cause);
+        return;
     }
-    Py_XDECREF(type);
-    Py_XDECREF(tb);
-    PyErr_Restore(t2, v2, tb2);
+    if (cause)
+        PyException_SetCause(exc, cause); /* steals cause */
+    bkpy_raise_exception(exc);
 }
 
 int bkpy_operand_get(bkpy_state *st, PyObject *obj, int writable, const char *name,
@@ -83,18 +102,10 @@ int bkpy_acquire_buffer(PyObject *obj, int writable, const char *name, Py_buffer
     if (writable) {
         rc = PyObject_GetBuffer(obj, buffer, PyBUF_RECORDS);
         if (rc < 0) {
-            /* Perhaps read-only: ask again, to tell that apart from the rest. */
-            PyObject *type, *value, *tb;
-            PyErr_Fetch(&type, &value, &tb);
+            /* Perhaps read-only: ask again, to tell that apart from the rest
+             * (a failure here reports the second refusal). */
+            PyErr_Clear();
             rc = PyObject_GetBuffer(obj, buffer, PyBUF_RECORDS_RO);
-            if (rc == 0) {
-                Py_XDECREF(type);
-                Py_XDECREF(value);
-                Py_XDECREF(tb);
-            } else {
-                PyErr_Clear();
-                PyErr_Restore(type, value, tb);
-            }
         }
     } else {
         rc = PyObject_GetBuffer(obj, buffer, PyBUF_RECORDS_RO);

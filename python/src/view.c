@@ -11,7 +11,6 @@
 
 #include <stddef.h>
 
-#include "structmember.h"
 
 typedef struct bkpy_view {
     PyObject_HEAD
@@ -361,7 +360,7 @@ static PyMethodDef bkpy_view_mut_methods[] = {
 };
 
 static PyMemberDef bkpy_view_members[] = {
-    {"__weaklistoffset__", T_PYSSIZET, offsetof(bkpy_view, weakreflist), READONLY, NULL},
+    {"__weaklistoffset__", BKPY_T_PYSSIZET, offsetof(bkpy_view, weakreflist), BKPY_READONLY, NULL},
     {NULL, 0, 0, 0, NULL},
 };
 
