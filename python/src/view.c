@@ -56,16 +56,17 @@ void bkpy_view_unbusy(PyObject *obj) { ((bkpy_view *)obj)->busy--; }
 
 static PyObject *bkpy_view_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
     static char *kwlist[] = {"obj", "dtype", NULL};
-    PyObject *obj, *dtype_obj = Py_None;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|O:BufferView", kwlist, &obj, &dtype_obj))
-        return NULL;
-    bk_dtype want = BK_NDTYPES;
-    if (dtype_obj != Py_None && bkpy_dtype_from_object(dtype_obj, &want) < 0)
-        return NULL;
     bkpy_state *st = (bkpy_state *)PyType_GetModuleState(type);
     if (!st)
         return NULL;
     const int mut = type == st->view_mut_type;
+    PyObject *obj, *dtype_obj = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, mut ? "O|O:BufferViewMut" : "O|O:BufferView",
+                                     kwlist, &obj, &dtype_obj))
+        return NULL;
+    bk_dtype want = BK_NDTYPES;
+    if (dtype_obj != Py_None && bkpy_dtype_from_object(dtype_obj, &want) < 0)
+        return NULL;
     bkpy_view *self = (bkpy_view *)type->tp_alloc(type, 0);
     if (!self)
         return NULL;
