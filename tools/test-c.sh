@@ -108,10 +108,10 @@ if has_step install; then
     "$tmp/consumer/consumer_shared" || fail "consumer (find_package, shared)"
     "$tmp/consumer/consumer_static" || fail "consumer (find_package, static)"
 
-    # pkg-config. The .pc names the prefix configured at build time, so for
-    # an install elsewhere --define-prefix derives it from the .pc's location.
+    # pkg-config, against an install made away from the configured prefix:
+    # the .pc must find its prefix from its own location.
     pcdir=$(dirname "$(find "$prefix" -name bufkern.pc | head -n 1)")
-    pc() { PKG_CONFIG_PATH=$pcdir pkg-config --define-prefix "$@" bufkern; }
+    pc() { PKG_CONFIG_PATH=$pcdir pkg-config "$@" bufkern; }
     pc --exists || fail "pkg-config does not find bufkern in $pcdir"
     echo "pkg-config: $(pc --modversion): $(pc --cflags --libs)"
     # shellcheck disable=SC2046
