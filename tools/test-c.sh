@@ -6,13 +6,14 @@
 #       the consumer project built with find_package (shared and static) and
 #       with pkg-config, and run
 #   (d) aarch64 cross build + ctest under qemu-aarch64 (the NEON target)
+#   (e) ThreadSanitizer: many threads making the first call at once
 # BUFKERN_THOROUGH=1 makes the C tests run their long variant.
-# BUFKERN_C_STEPS="release asan install aarch64" (the default) picks steps.
+# BUFKERN_C_STEPS="release asan install aarch64 tsan" (the default) picks steps.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
-STEPS=${BUFKERN_C_STEPS:-release asan install aarch64}
+STEPS=${BUFKERN_C_STEPS:-release asan install aarch64 tsan}
 JOBS=$(nproc 2>/dev/null || echo 2)
 case "${BUFKERN_WERROR:-1}" in
 0 | OFF | off | no | NO | false | FALSE) WERROR=OFF ;;
@@ -128,6 +129,24 @@ if has_step aarch64; then
     # The NEON target must be the one chosen under qemu (and so tested).
     grep -m 1 -E "best: neon; active at start: neon" build/aarch64.ctest.log | sed 's/^[0-9]*: */  /' ||
         fail "the neon target is not selected under qemu (see build/aarch64.ctest.log)"
+fi
+
+if has_step tsan; then
+    step "ThreadSanitizer: first use of the library from 8 threads at once"
+    fresh_if_generator_changed build/tsan
+    cmake -S . -B build/tsan "${GENERATOR[@]}" -DCMAKE_BUILD_TYPE=Debug -DBUFKERN_SANITIZE=thread \
+        -DBUFKERN_BENCH=OFF -DBUFKERN_WERROR="$WERROR" >build/tsan.configure.log 2>&1 ||
+        { cat build/tsan.configure.log; fail "configure tsan"; }
+    cmake --build build/tsan --target bk_first_use -j "$JOBS" >build/tsan.build.log 2>&1 ||
+        { tail -n 60 build/tsan.build.log; fail "build tsan"; }
+    # The race is on first use, so each run is a fresh process.
+    for target in "" scalar; do
+        for run in 1 2 3 4 5; do
+            BUFKERN_TARGET=$target TSAN_OPTIONS=halt_on_error=1 build/tsan/tests/c/bk_first_use $target \
+                >build/tsan.run.log 2>&1 || { cat build/tsan.run.log; fail "ThreadSanitizer (BUFKERN_TARGET=$target)"; }
+        done
+        echo "  BUFKERN_TARGET=${target:-(unset)}: 5 runs: $(tail -n 1 build/tsan.run.log) (last run)"
+    done
 fi
 
 echo
