@@ -49,4 +49,15 @@ static inline const bk_kernel_table *bk_kernels(void) {
     return t ? t : bk_resolve_kernels();
 }
 
+
+/*
+ * Fills of at least this many bytes use streaming (non-temporal) stores. Set
+ * before the first kernel runs (the table is published after it): 3/4 of the
+ * last-level cache, at least 1 MiB, or BUFKERN_STREAM_THRESHOLD bytes.
+ */
+extern _Atomic size_t bk_stream_bytes;
+static inline size_t bk_stream_threshold(void) {
+    return atomic_load_explicit(&bk_stream_bytes, memory_order_relaxed);
+}
+
 #endif
