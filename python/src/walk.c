@@ -350,6 +350,28 @@ static void bkpy_plan_copy_b(bkpy_plan *p, char *tmp) {
     bkpy_plan_merge(p);
 }
 
+/* Where the inner run at outer index idx (all dimensions but the last)
+ * starts, in a and in b. */
+static void bkpy_run_start(const bkpy_plan *p, const Py_ssize_t *idx, char **a, const char **b) {
+    *a = p->pa;
+    *b = p->pb;
+    for (int d = 0; d < p->ndim - 1; d++) {
+        *a += idx[d] * p->sa[d];
+        if (p->binary)
+            *b += idx[d] * p->sb[d];
+    }
+}
+
+/* Steps idx to the next inner run in C order; 0 after the last one. */
+static int bkpy_next_run(const bkpy_plan *p, Py_ssize_t *idx) {
+    for (int d = p->ndim - 2; d >= 0; d--) {
+        if (++idx[d] < p->shape[d])
+            return 1;
+        idx[d] = 0;
+    }
+    return 0;
+}
+
 static void bkpy_execute(bkpy_plan *p, bkpy_op op, const void *scalar, bkpy_sumacc *acc,
                          char *tmpb) {
     if (tmpb)
@@ -366,24 +388,13 @@ static void bkpy_execute(bkpy_plan *p, bkpy_op op, const void *scalar, bkpy_suma
         /* Runs: one kernel call per contiguous inner run. */
         Py_ssize_t idx[BKPY_MAXDIM];
         bkpy_idx_zero(idx, nd);
-        for (;;) {
-            char *a = p->pa;
-            const char *b = p->pb;
-            for (int d = 0; d < nd - 1; d++) {
-                a += idx[d] * p->sa[d];
-                if (p->binary)
-                    b += idx[d] * p->sb[d];
-            }
+        do {
+            char *a;
+            const char *b;
+            bkpy_run_start(p, idx, &a, &b);
             bkpy_kernel(op, p->dtype, a, b, L, scalar, acc);
-            int d = nd - 2;
-            for (; d >= 0; d--) {
-                if (++idx[d] < p->shape[d])
-                    break;
-                idx[d] = 0;
-            }
-            if (d < 0)
-                return;
-        }
+        } while (bkpy_next_run(p, idx));
+        return;
     }
 
     const int a_inner = p->sa[nd - 1] == isz, b_inner = p->sb[nd - 1] == isz;
@@ -394,13 +405,10 @@ static void bkpy_execute(bkpy_plan *p, bkpy_op op, const void *scalar, bkpy_suma
         const Py_ssize_t cap = BKPY_CHUNK_BYTES / isz;
         Py_ssize_t idx[BKPY_MAXDIM];
         bkpy_idx_zero(idx, nd);
-        for (;;) {
-            char *a = p->pa;
-            const char *b = p->pb;
-            for (int d = 0; d < nd - 1; d++) {
-                a += idx[d] * p->sa[d];
-                b += idx[d] * p->sb[d];
-            }
+        do {
+            char *a;
+            const char *b;
+            bkpy_run_start(p, idx, &a, &b);
             for (Py_ssize_t off = 0; off < L; off += cap) {
                 const Py_ssize_t m = L - off < cap ? L - off : cap;
                 if (a_inner) {
@@ -414,15 +422,8 @@ static void bkpy_execute(bkpy_plan *p, bkpy_op op, const void *scalar, bkpy_suma
                     bkpy_copy_strided(ap, p->sa[nd - 1], t, isz, m, 1);
                 }
             }
-            int d = nd - 2;
-            for (; d >= 0; d--) {
-                if (++idx[d] < p->shape[d])
-                    break;
-                idx[d] = 0;
-            }
-            if (d < 0)
-                return;
-        }
+        } while (bkpy_next_run(p, idx));
+        return;
     }
 
     /* Chunks: gather, run the kernel on the stack buffer, scatter. */
