@@ -33,10 +33,14 @@
  *   [6] placement of b: 0 separate, 1 b == a, 2 byte shift, 3 element shift
  *   [7] offset of b, or the shift (signed)
  *   [8] value mode: 0 raw bits, 1 small integers, 2 specials, 3 moderate floats
- *   [9] target mask over bk_target_at() (0: every target)
+ *   [9] low 4 bits: target mask over bk_target_at() (0: every target);
+ *       high 4 bits: BUFKERN_STREAM_THRESHOLD (fills from that many bytes
+ *       use streaming stores): unset (the default, 3/4 of the LLC), 0, 1,
+ *       100 or 4096 bytes, so that small fills take the streaming path too
  *   [10..25] k / v bytes
  *   [26..]   element data
  */
+#define _POSIX_C_SOURCE 200112L /* setenv */
 #include <float.h>
 #include <math.h>
 #include <stdint.h>
@@ -92,7 +96,7 @@ static size_t ntargets;
 /* ---- failing loudly ------------------------------------------------------ */
 
 static struct {
-    const char *op, *dtype, *target;
+    const char *op, *dtype, *target, *threshold;
     size_t n, a_off;
     int placement;
     long delta;
@@ -693,6 +697,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     for (size_t t = 0; t < ntargets; t++)
         if (!(mask & 15) || (mask >> (t % 4)) & 1)
             run[nrun++] = targets[t];
+
+    /* The stream threshold is read when a target is activated. */
+    static const char *const thresholds[] = {NULL, "0", "1", "100", "4096"};
+    const char *threshold = thresholds[(mask >> 4) % 5];
+    if (threshold)
+        setenv("BUFKERN_STREAM_THRESHOLD", threshold, 1);
+    else
+        unsetenv("BUFKERN_STREAM_THRESHOLD");
+    ctx.threshold = threshold ? threshold : "default";
 
     for (size_t t = 0; t < nrun; t++) {
         ctx.target = run[t];
