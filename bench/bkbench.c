@@ -18,7 +18,8 @@
  * Common options: --reps R (batches per subject, default 7), --batch-ms M
  * (target length of one batch, default 10), --json (JSON Lines on stdout),
  * --misalign B (kernel buffers start B bytes past a 64-byte boundary, as
- * NumPy's arrays from malloc do: 16 mod 64 is common).
+ * NumPy's arrays from malloc do: 16 mod 64 is common), --small-pages (no
+ * transparent huge pages for large buffers; see bb_alloc).
  * Lists are comma-separated; sizes take binary suffixes (16Ki, 4Mi, 1Gi).
  *
  * How a figure is made: each subject (a kernel on a target, a bandwidth loop,
@@ -31,12 +32,16 @@
  * "redone_batches" in the JSON counts them, cumulatively.
  */
 #define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* madvise's MADV_HUGEPAGE */
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #include "bkbench.h"
 #include "bufkern.h"
@@ -49,15 +54,31 @@ uint64_t bb_now_ns(void) {
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/*
+ * Large buffers are 2 MiB-aligned and asked for transparent huge pages, as
+ * NumPy does for its arrays (madvise from 4 MiB): beyond the caches, TLB
+ * misses on 4 KiB pages cost real bandwidth (in a VM, two-level page walks),
+ * and the limit must be measured on memory like the arrays being compared.
+ * --small-pages turns this off.
+ */
+static int bb_small_pages;
+
 void *bb_alloc(size_t bytes) {
-    size_t r = (bytes + 63) / 64 * 64;
+    const size_t huge = (size_t)2 << 20;
+    const int big = bytes >= ((size_t)4 << 20) && !bb_small_pages;
+    const size_t align = big ? huge : 64;
+    size_t r = (bytes + align - 1) / align * align;
     if (r == 0)
-        r = 64;
-    void *p = aligned_alloc(64, r);
+        r = align;
+    void *p = aligned_alloc(align, r);
     if (!p) {
         fprintf(stderr, "bkbench: cannot allocate %zu bytes\n", r);
         exit(1);
     }
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    if (big)
+        (void)madvise(p, r, MADV_HUGEPAGE); /* a hint: ignored where THP is off */
+#endif
     memset(p, 0, r);
     return p;
 }
@@ -408,7 +429,11 @@ static int cmd_list(const bb_opts *o) {
         printf("],\"ops\":[");
         for (int i = 0; i < NOPS; i++)
             printf("%s\"%s\"", i ? "," : "", op_names[i]);
-        printf("],\"bandwidth_isa\":\"%s\",\"volk\":", bb_bandwidth_isa());
+        printf("],\"bandwidth_isas\":[");
+        for (int i = 0, k = 0; i < BB_NISA; i++)
+            if (bb_isa_supported(i))
+                printf("%s\"%s\"", k++ ? "," : "", bb_isa_name(i));
+        printf("],\"volk\":");
 #ifdef BKBENCH_HAVE_VOLK
         const bb_volk_case *vc;
         size_t nv = bb_volk_cases(&vc);
@@ -432,7 +457,11 @@ static int cmd_list(const bb_opts *o) {
     printf("ops: sum scale mul (or multiply) add fill\ndtypes:");
     for (size_t i = 0; i < NDTYPES; i++)
         printf(" %s", bb_dtypes[i].name);
-    printf("\nbandwidth loops: %s\n", bb_bandwidth_isa());
+    printf("\nbandwidth loops:");
+    for (int i = 0; i < BB_NISA; i++)
+        if (bb_isa_supported(i))
+            printf(" %s", bb_isa_name(i));
+    printf("%s\n", bb_have_nt() ? " (ordinary and streaming stores)" : "");
 #ifdef BKBENCH_HAVE_VOLK
     const bb_volk_case *vc;
     size_t nv = bb_volk_cases(&vc);
@@ -593,7 +622,7 @@ static int cmd_sweep(const bb_opts *o) {
 
 typedef struct bb_pattern_ctx {
     bb_pattern p;
-    int nt;
+    int nt, isa;
     void *a, *b;
     size_t bytes;
 } bb_pattern_ctx;
@@ -601,12 +630,13 @@ typedef struct bb_pattern_ctx {
 static void run_pattern(void *ctx, uint64_t iters) {
     const bb_pattern_ctx *c = ctx;
     for (uint64_t i = 0; i < iters; i++)
-        bb_pattern_pass(c->p, c->nt, c->a, c->b, c->bytes);
+        bb_pattern_pass(c->p, c->nt, c->isa, c->a, c->b, c->bytes);
 }
 
-/* Every pattern with ordinary stores, and the writing ones with streaming stores too. */
+/* Every pattern at every vector width, with ordinary stores and (the writing
+   ones) with streaming stores, interleaved on the same buffers. */
 static int cmd_bandwidth(const bb_opts *o) {
-    enum { MAXSUB = 2 * BB_NPATTERNS };
+    enum { MAXSUB = 2 * BB_NPATTERNS * BB_NISA };
     double *samples = malloc(sizeof(double) * MAXSUB * o->reps);
     for (size_t i = 0; i < o->nbytes; i++) {
         size_t bytes = o->bytes[i];
@@ -616,25 +646,30 @@ static int cmd_bandwidth(const bb_opts *o) {
         bb_pattern_ctx ctx[MAXSUB];
         bb_subject subs[MAXSUB];
         size_t m = 0;
-        for (int nt = 0; nt <= bb_have_nt(); nt++)
-            for (int p = 0; p < BB_NPATTERNS; p++) {
-                if (nt && p == BB_READ)
-                    continue;
-                ctx[m] = (bb_pattern_ctx){(bb_pattern)p, nt, a, b, bytes};
-                subs[m] = (bb_subject){run_pattern, &ctx[m], NULL, 0, samples + m * o->reps};
-                m++;
-            }
+        for (int isa = 0; isa < BB_NISA; isa++) {
+            if (!bb_isa_supported(isa))
+                continue;
+            for (int nt = 0; nt <= bb_have_nt(); nt++)
+                for (int p = 0; p < BB_NPATTERNS; p++) {
+                    if (nt && p == BB_READ)
+                        continue;
+                    ctx[m] = (bb_pattern_ctx){(bb_pattern)p, nt, isa, a, b, bytes};
+                    subs[m] = (bb_subject){run_pattern, &ctx[m], NULL, 0, samples + m * o->reps};
+                    m++;
+                }
+        }
         interleave(subs, m, o->reps, o->batch_ms * 1e6);
         for (size_t j = 0; j < m; j++) {
             const bb_pattern p = ctx[j].p;
             const char *stores = ctx[j].nt ? "streaming" : "ordinary";
+            const char *isa = bb_isa_name(ctx[j].isa);
             double traffic = (double)bb_pattern_traffic[p] * (double)bytes;
             if (o->json) {
                 printf("{\"kind\":\"bandwidth\",\"pattern\":\"%s\",\"stores\":\"%s\","
-                       "\"bytes\":%zu,\"working_set\":%zu,\"traffic_per_pass\":%.0f,"
-                       "\"iters\":%llu,\"samples_ns\":",
-                       bb_pattern_names[p], stores, bytes, bytes * bb_pattern_arrays[p], traffic,
-                       (unsigned long long)subs[j].iters);
+                       "\"isa\":\"%s\",\"bytes\":%zu,\"working_set\":%zu,"
+                       "\"traffic_per_pass\":%.0f,\"iters\":%llu,\"samples_ns\":",
+                       bb_pattern_names[p], stores, isa, bytes, bytes * bb_pattern_arrays[p],
+                       traffic, (unsigned long long)subs[j].iters);
                 json_samples(subs[j].samples, o->reps);
             }
             bb_stats st = bb_summarise(subs[j].samples, o->reps);
@@ -645,8 +680,8 @@ static int cmd_bandwidth(const bb_opts *o) {
                        st.median, traffic / st.median, traffic / st.q3, traffic / st.q1, bb_redone,
                        bb_kept_disturbed);
             else
-                printf("%-6s %-9s %12zu B/array %12.1f ns/pass %8.2f GB/s\n", bb_pattern_names[p],
-                       stores, bytes, st.median, traffic / st.median);
+                printf("%-6s %-9s %-7s %12zu B/array %12.1f ns/pass %8.2f GB/s\n",
+                       bb_pattern_names[p], stores, isa, bytes, st.median, traffic / st.median);
         }
         fflush(stdout);
         bb_free(a);
@@ -768,6 +803,7 @@ static void usage(void) {
           "       bkbench --volk [--sizes L] [--dtypes L]\n"
           "common: --reps R (default 7)  --batch-ms M (default 10)  --json\n"
           "        --misalign B: kernel buffers start B bytes past a 64-byte boundary\n"
+          "        --small-pages: no transparent huge pages for buffers of 4 MiB and more\n"
           "ops: sum scale mul add fill; sizes take Ki/Mi/Gi suffixes\n",
           stderr);
 }
@@ -815,6 +851,8 @@ int main(int argc, char **argv) {
         } else if (!strcmp(a, "--seconds")) {
             NEED_VAL();
             o.seconds = atof(val);
+        } else if (!strcmp(a, "--small-pages")) {
+            bb_small_pages = 1;
         } else if (!strcmp(a, "--misalign")) {
             NEED_VAL();
             bb_misalign = parse_size(val) % 64;

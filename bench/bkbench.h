@@ -54,14 +54,21 @@ extern const unsigned bb_pattern_traffic[BB_NPATTERNS]; /* passes over `bytes` *
 extern const unsigned bb_pattern_arrays[BB_NPATTERNS];  /* arrays in the working set */
 
 /*
- * One pass of the pattern over a (and b for r2w1), `bytes` bytes each; nt
- * selects non-temporal stores (writing patterns only, when bb_have_nt()).
+ * The vector widths the loops are compiled for: on x86-64 0 = SSE2 (16
+ * bytes), 1 = AVX2 (32), 2 = AVX-512 (64); elsewhere only 0 ("generic").
+ * bb_isa_name is NULL past the last one.
  */
-void bb_pattern_pass(bb_pattern p, int nt, void *a, const void *b, size_t bytes);
-int bb_have_nt(void);
+enum { BB_NISA = 3 };
+const char *bb_isa_name(int isa);
+int bb_isa_supported(int isa);
 
-/* Which code the loops run: the widest vectors this CPU has. */
-const char *bb_bandwidth_isa(void);
+/*
+ * One pass of the pattern over a (and b for r2w1), `bytes` bytes each, with
+ * the loops of one width; nt selects non-temporal stores (writing patterns
+ * only, when bb_have_nt()).
+ */
+void bb_pattern_pass(bb_pattern p, int nt, int isa, void *a, const void *b, size_t bytes);
+int bb_have_nt(void);
 
 /* ---- VOLK (volk.c, only when VOLK was found) ---------------------------- */
 
