@@ -7,11 +7,13 @@ fill, or the same through BufferView/BufferViewMut methods), the dtype (the
 memoryview, array.array, bytearray, bytes, ctypes, bufkern.Array, views,
 released views, non-buffers), shape, strides (negative, zero, padded,
 not multiples of the itemsize), start offsets, b overlapping a, read-only
-flags, and scalars of every kind. Every call must either give NumPy's answer
-by the SPEC's rules, or raise one of the exceptions the SPEC says for that
-call (TypeError, ValueError, OverflowError, or what the scalar's own
-__index__/__float__ raised) with nothing modified. Memory outside a's
-elements must never change.
+flags, scalars of every kind, the kernel target, and whether the GIL is
+released around even the smallest call. Every call must either give
+NumPy's answer by the SPEC's rules, or raise one of the exceptions the SPEC
+says for that call (TypeError, ValueError, OverflowError, or what the
+scalar's own __index__/__float__ raised) with nothing modified. Memory
+outside a's elements must never change, and no buffer stays exported (the
+operands' reference counts are unchanged after the call).
 
     python3 tests/reliability/fuzz_python.py --seconds 75 [--seed N]
 
@@ -49,6 +51,7 @@ BYTESWAPPED = [">f4", ">f8", ">i2", ">i4", ">i8", ">u2", ">u4", ">u8", ">c8", ">
 ONE_BYTE_PREFIXED = [">i1", ">u1", "<i1", "=u1", "|u1"]
 
 OPS = ["sum", "scale", "multiply", "add", "fill"]
+TARGETS = bufkern.available_targets()
 MUTATING = {"scale", "multiply", "add", "fill"}
 
 COUNTS = {"examples": 0, "ok": 0, "raised": 0}
@@ -496,12 +499,16 @@ def cases(draw):
         k = draw(scalars if a.dtype is None or draw(st.integers(0, 3)) == 0
                  else scalars_for[a.dtype.kind])
     via = "view" if draw(st.integers(0, 9)) == 0 and isinstance(a.obj, np.ndarray) else "func"
-    return op, via, a, b, k
+    # Every target, and sometimes the GIL released around every kernel call.
+    knobs = (draw(st.sampled_from(TARGETS)), draw(st.sampled_from([None, None, 0])))
+    return op, via, a, b, k, knobs
 
 
 def check(case):
-    op, via, a, b, k = case
+    op, via, a, b, k, (target, gil) = case
     COUNTS["examples"] += 1
+    bufkern.set_target(target)
+    bufkern._core._gil_threshold(bufkern.GIL_THRESHOLD_DEFAULT if gil is None else gil)
     # What the SPEC says this call must raise, if anything.
     errors = set(a.errors)
     if not errors and op in MUTATING and a.readonly:
@@ -533,9 +540,15 @@ def check(case):
     if op in MUTATING and not errors:
         want = expected_result(op, a.npview, b_vals, kk)
 
+    owners = [x.obj for x in (a, b) if x is not None and x.mem is not None]
+    refs = [sys.getrefcount(o) for o in owners]
     try:
         got = call(op, via, a.obj, b.obj if b is not None else None, k)
     except Exception as e:  # noqa: BLE001
+        e.__traceback__ = None  # its frames would hold the operands
+        if [sys.getrefcount(o) for o in owners] != refs:
+            raise Finding(f"{op} raised {type(e).__name__} and left a reference to an operand "
+                          "(a buffer not released?)")
         if not errors:
             raise Finding(f"{op} raised {type(e).__name__}: {e} where NumPy gives an answer")
         if not isinstance(e, tuple(errors)):
@@ -548,6 +561,8 @@ def check(case):
         key = f"{type(e).__name__}: {str(e)[:50]}"
         RAISED[key] = RAISED.get(key, 0) + 1
         return
+    if [sys.getrefcount(o) for o in owners] != refs:
+        raise Finding(f"{op} left a reference to an operand (a buffer not released?)")
     if errors:
         raise Finding(f"{op} returned {got!r}; expected one of "
                       f"{sorted(x.__name__ for x in errors)}")
