@@ -3,7 +3,7 @@
 # Python module, then runs bench/run.py with this script's arguments
 # (--quick for a run under a minute; --help for the rest).
 #
-#   bash tools/bench.sh            # full run, about 10 minutes
+#   bash tools/bench.sh            # full run, about 8 minutes on a 2-core machine
 #   bash tools/bench.sh --quick    # under a minute
 #
 # Results: bench/results/results.md (tables, goals), results.json, *.png.
