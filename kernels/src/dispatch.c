@@ -112,17 +112,19 @@ static const bk_target *bk_best(void) {
 
 _Atomic(const bk_kernel_table *) bk_active_kernels;
 static _Atomic(const bk_target *) bk_active;
-_Atomic size_t bk_stream_bytes = SIZE_MAX;
+_Atomic size_t bk_large_bytes_value = SIZE_MAX;
 
 /*
- * Streaming stores pay off only for data that would not stay cached anyway:
- * like glibc's memset, stream from 3/4 of the last-level cache. Measured on
- * the reference machine (480 MiB L3), a 1 GiB f64 fill: 6.4 GB/s with
- * ordinary stores, 15.5 with streaming ones.
+ * Where arrays stop fitting in the caches: like glibc's memset (which streams
+ * from there), 3/4 of the last-level cache, but at most 96 MiB. One core
+ * rarely gets a server's whole LLC: on the reference VM (480 MiB L3 said to
+ * be shared by 2 threads) the measured crossover lies between 64 and 128 MiB
+ * (i32 fill, default path against streaming: 23.3 vs 23.6 GB/s at 64 MiB,
+ * 10.0 vs 23.7 at 128 MiB). See table.h for what changes.
  */
-static void bk_init_stream_threshold(void) {
+static void bk_init_large_bytes(void) {
     size_t t = 0;
-    const char *env = getenv("BUFKERN_STREAM_THRESHOLD");
+    const char *env = getenv("BUFKERN_LARGE_BYTES");
     if (env && *env) {
         t = (size_t)strtoull(env, NULL, 10);
     } else {
@@ -133,14 +135,16 @@ static void bk_init_stream_threshold(void) {
             llc = sysconf(_SC_LEVEL2_CACHE_SIZE);
 #endif
         t = llc > 0 ? (size_t)llc / 4 * 3 : (size_t)32 << 20;
+        if (t > ((size_t)96 << 20))
+            t = (size_t)96 << 20;
         if (t < ((size_t)1 << 20))
             t = (size_t)1 << 20;
     }
-    atomic_store_explicit(&bk_stream_bytes, t, memory_order_relaxed);
+    atomic_store_explicit(&bk_large_bytes_value, t, memory_order_relaxed);
 }
 
 static void bk_activate(const bk_target *t) {
-    bk_init_stream_threshold();
+    bk_init_large_bytes();
     atomic_store_explicit(&bk_active, t, memory_order_release);
     atomic_store_explicit(&bk_active_kernels, t->table, memory_order_release);
 }
@@ -148,7 +152,7 @@ static void bk_activate(const bk_target *t) {
 static const bk_target *bk_active_target(void) {
     const bk_target *t = atomic_load_explicit(&bk_active, memory_order_acquire);
     if (!t) {
-        bk_init_stream_threshold();
+        bk_init_large_bytes();
         const char *env = getenv("BUFKERN_TARGET");
         t = env && *env && bk_can_run(bk_find(env)) ? bk_find(env) : bk_best();
         const bk_target *expected = NULL;

@@ -51,13 +51,14 @@ static inline const bk_kernel_table *bk_kernels(void) {
 
 
 /*
- * Fills of at least this many bytes use streaming (non-temporal) stores. Set
+ * Arrays of at least this many bytes count as beyond the caches: fills use
+ * streaming stores, and the avx512 target hands them to 256-bit kernels. Set
  * before the first kernel runs (the table is published after it): 3/4 of the
- * last-level cache, at least 1 MiB, or BUFKERN_STREAM_THRESHOLD bytes.
+ * last-level cache, at least 1 MiB, or BUFKERN_LARGE_BYTES.
  */
-extern _Atomic size_t bk_stream_bytes;
-static inline size_t bk_stream_threshold(void) {
-    return atomic_load_explicit(&bk_stream_bytes, memory_order_relaxed);
+extern _Atomic size_t bk_large_bytes_value;
+static inline size_t bk_large_bytes(void) {
+    return atomic_load_explicit(&bk_large_bytes_value, memory_order_relaxed);
 }
 
 #endif

@@ -34,7 +34,7 @@
  *   [7] offset of b, or the shift (signed)
  *   [8] value mode: 0 raw bits, 1 small integers, 2 specials, 3 moderate floats
  *   [9] low 4 bits: target mask over bk_target_at() (0: every target);
- *       high 4 bits: BUFKERN_STREAM_THRESHOLD (fills from that many bytes
+ *       high 4 bits: BUFKERN_LARGE_BYTES (fills from that many bytes
  *       use streaming stores): unset (the default, 3/4 of the LLC), 0, 1,
  *       100 or 4096 bytes, so that small fills take the streaming path too
  *   [10..25] k / v bytes
@@ -695,9 +695,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     static const char *const thresholds[] = {NULL, "0", "1", "100", "4096"};
     const char *threshold = thresholds[(mask >> 4) % 5];
     if (threshold)
-        setenv("BUFKERN_STREAM_THRESHOLD", threshold, 1);
+        setenv("BUFKERN_LARGE_BYTES", threshold, 1);
     else
-        unsetenv("BUFKERN_STREAM_THRESHOLD");
+        unsetenv("BUFKERN_LARGE_BYTES");
     ctx.threshold = threshold ? threshold : "default";
 
     for (size_t t = 0; t < nrun; t++) {
