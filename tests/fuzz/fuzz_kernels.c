@@ -34,9 +34,11 @@
  *   [7] offset of b, or the shift (signed)
  *   [8] value mode: 0 raw bits, 1 small integers, 2 specials, 3 moderate floats
  *   [9] low 4 bits: target mask over bk_target_at() (0: every target);
- *       high 4 bits: BUFKERN_LARGE_BYTES (fills from that many bytes
- *       use streaming stores): unset (the default, 3/4 of the LLC), 0, 1,
- *       100 or 4096 bytes, so that small fills take the streaming path too
+ *       high 4 bits: BUFKERN_LARGE_BYTES (from that many bytes arrays
+ *       count as beyond the caches: fills use streaming stores, avx512
+ *       hands off to the avx2 kernels): unset (the default, 3/4 of the LLC
+ *       up to 96 MiB), 0, 1, 100 or 4096 bytes, so that small arrays take
+ *       those paths too
  *   [10..25] k / v bytes
  *   [26..]   element data
  */
@@ -105,8 +107,9 @@ static struct {
 static void fail(const char *what, size_t index) {
     fprintf(stderr,
             "bufkern fuzz FINDING: %s\n  op=%s dtype=%s target=%s n=%zu a_off=%zu "
-            "placement=%d delta=%ld element=%zu\n",
-            what, ctx.op, ctx.dtype, ctx.target, ctx.n, ctx.a_off, ctx.placement, ctx.delta, index);
+            "placement=%d delta=%ld element=%zu BUFKERN_LARGE_BYTES=%s\n",
+            what, ctx.op, ctx.dtype, ctx.target, ctx.n, ctx.a_off, ctx.placement, ctx.delta, index,
+            ctx.threshold ? ctx.threshold : "default");
     abort();
 }
 
@@ -691,7 +694,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (!(mask & 15) || (mask >> (t % 4)) & 1)
             run[nrun++] = targets[t];
 
-    /* The stream threshold is read when a target is activated. */
+    /* BUFKERN_LARGE_BYTES is read when a target is activated. */
     static const char *const thresholds[] = {NULL, "0", "1", "100", "4096"};
     const char *threshold = thresholds[(mask >> 4) % 5];
     if (threshold)
