@@ -7,8 +7,9 @@
 #   fuzz-c      libFuzzer harness (clang, ASan+UBSan) over the C API:
 #               regression inputs, then BUFKERN_FUZZ_SECONDS (55) on 2 workers
 #   fuzz-py     differential Python fuzzer vs NumPy, BUFKERN_PYFUZZ_SECONDS (60)
-#   valgrind    ctest entries under valgrind memcheck (the five big groups only
-#               with BUFKERN_THOROUGH=1: they take ~10 minutes under valgrind)
+#   valgrind    ctest entries under valgrind memcheck (the big op groups,
+#               c.{sum,scale,mul,add,fill} and c.large.*, only with
+#               BUFKERN_THOROUGH=1: they take ~20 minutes under valgrind)
 #   asan-py     tests/python, leak-check paths and a fuzz slice against the
 #               extension built with ASan+UBSan (LD_PRELOAD of gcc's runtimes)
 #   leaks       every API path many times: tracemalloc, RSS, refcounts
@@ -132,7 +133,7 @@ if has_step valgrind; then
         step "valgrind memcheck over every ctest entry (Debug build)"
     else
         filter='^c\.(api|dispatch|special|overlap|edges|env\..*|first_use.*)$'
-        step "valgrind memcheck over the ctest entries but sum/scale/mul/add/fill (BUFKERN_THOROUGH=1: all)"
+        step "valgrind memcheck over the ctest entries but the big op groups (BUFKERN_THOROUGH=1: all)"
     fi
     if ! command -v valgrind >/dev/null; then
         finding valgrind "valgrind is missing (tools/bootstrap.sh installs it)"
