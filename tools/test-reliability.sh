@@ -6,7 +6,8 @@
 #
 #   fuzz-c      libFuzzer harness (clang, ASan+UBSan) over the C API:
 #               regression inputs, then BUFKERN_FUZZ_SECONDS (55) on 2 workers
-#   fuzz-py     differential Python fuzzer vs NumPy, BUFKERN_PYFUZZ_SECONDS (60)
+#   fuzz-py     regression tests of past findings (tests/reliability/test_findings.py),
+#               then the differential Python fuzzer vs NumPy, BUFKERN_PYFUZZ_SECONDS (60)
 #   valgrind    ctest entries under valgrind memcheck (the big op groups,
 #               c.{sum,scale,mul,add,fill} and c.large.*, only with
 #               BUFKERN_THOROUGH=1: they take ~20 minutes under valgrind)
@@ -118,8 +119,10 @@ fi
 
 # ---- 2. Python fuzzing ------------------------------------------------------------
 if has_step fuzz-py; then
-    step "Python fuzzing: hypothesis vs NumPy (${PYFUZZ_SECONDS} s)"
+    step "Python fuzzing: regression tests of past findings, then hypothesis vs NumPy (${PYFUZZ_SECONDS} s)"
     t=$SECONDS
+    (cd "$(mktemp -d)" && "$PY" -m pytest -q -p no:cacheprovider "$ROOT/tests/reliability/test_findings.py") ||
+        finding fuzz-py "a regression test of a past finding fails (tests/reliability/test_findings.py)"
     (cd "$(mktemp -d)" && "$PY" -W ignore::DeprecationWarning "$ROOT/tests/reliability/fuzz_python.py" \
         --seconds "$PYFUZZ_SECONDS") 2>&1 | tail -n 60 || finding fuzz-py "see the failing example above"
     timed fuzz-py "$t"
