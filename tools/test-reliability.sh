@@ -10,7 +10,7 @@
 #               then the differential Python fuzzer vs NumPy, BUFKERN_PYFUZZ_SECONDS (60)
 #   valgrind    ctest entries under valgrind memcheck (the big op groups,
 #               c.{sum,scale,mul,add,fill} and c.large.*, only with
-#               BUFKERN_THOROUGH=1: they take ~20 minutes under valgrind)
+#               BUFKERN_THOROUGH=1: they take ~23 minutes under valgrind)
 #   asan-py     tests/python, leak-check paths and a fuzz slice against the
 #               extension built with ASan+UBSan (LD_PRELOAD of gcc's runtimes)
 #   leaks       every API path many times: tracemalloc, RSS, refcounts
