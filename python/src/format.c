@@ -4,8 +4,9 @@
  *
  * Accepted formats (SPEC "Dtypes"): f d Zf Zd and the integer codes
  * b h i l q n / B H I L Q N, mapped by itemsize, in native byte order: no
- * prefix, '@', or '=' / '<' on little-endian ('>' / '!' on big-endian).
- * One-byte formats take any prefix. Everything else is a TypeError that names
+ * prefix, '@', or '=' / '<' on little-endian ('>' / '!' on big-endian),
+ * or NumPy's '^' (native order, unaligned: bufkern needs no alignment; NumPy
+ * uses it for unaligned long doubles). One-byte formats take any prefix. Everything else is a TypeError that names
  * the format and says why.
  */
 #include "bkpy.h"
@@ -13,10 +14,10 @@
 #include <string.h>
 
 #if PY_LITTLE_ENDIAN
-#define BKPY_NATIVE_PREFIXES "@=<"
+#define BKPY_NATIVE_PREFIXES "@=<^"
 #define BKPY_FOREIGN_PREFIXES ">!"
 #else
-#define BKPY_NATIVE_PREFIXES "@=>!"
+#define BKPY_NATIVE_PREFIXES "@=>!^"
 #define BKPY_FOREIGN_PREFIXES "<"
 #endif
 
