@@ -455,7 +455,7 @@ void bkt_ref_elementwise(const bkt_dtype *d, int op, void *out, const void *a, c
 
 /* ---- comparison ---------------------------------------------------------- */
 
-static double bkt_get_real(const void *p, size_t rs) {
+double bkt_get_real(const void *p, size_t rs) {
     if (rs == 4) {
         float f;
         memcpy(&f, p, 4);

@@ -132,6 +132,8 @@ typedef struct bkt_sumref {
 void bkt_ref_sum(const bkt_dtype *d, const void *a, size_t n, int mode, bkt_sumref *r);
 
 /* Checks a sum result (sum_size bytes at got) against r; explains in msg. */
+/* A float (rs 4) or double (rs 8) at any address, as a double. */
+double bkt_get_real(const void *p, size_t rs);
 int bkt_sum_ok(const bkt_dtype *d, const void *got, const bkt_sumref *r, char *msg, size_t cap);
 /* Checks two targets' sums agree: equal for integers, within twice the bound
  * (and of the same class: NaN, ±inf, ±0) for floats. */

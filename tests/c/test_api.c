@@ -376,16 +376,6 @@ static void put_real(void *p, size_t rs, double v) {
         memcpy(p, &v, 8);
     }
 }
-static double get_real(const void *p, size_t rs) {
-    if (rs == 4) {
-        float f;
-        memcpy(&f, p, 4);
-        return f;
-    }
-    double v;
-    memcpy(&v, p, 8);
-    return v;
-}
 static void put_int(void *p, size_t bytes, uint64_t v) {
     if (bytes == 8) {
         memcpy(p, &v, 8);
@@ -438,7 +428,7 @@ static void want_fsum(size_t t, const bkt_dtype *d, const void *p, size_t n, dou
     const size_t rs = bkt_real_size(d);
     d->sum(p, n, out);
     for (size_t c = 0; c < d->size / rs; c++) {
-        double g = get_real(out + c * rs, rs);
+        double g = bkt_get_real(out + c * rs, rs);
         int ok = isnan(v) ? isnan(g) : (g == v && signbit(g) == signbit(v));
         bkt_check(t, ok, "%s: n=%zu, sum is %a, want %a", what, n, g, v);
     }
@@ -518,7 +508,7 @@ static void directed_float(size_t t, const bkt_dtype *d) {
             } else {
                 want = op == BKT_SCALE ? x * 0.5 : op == BKT_MUL ? x : x + tiny;
             }
-            const double g = get_real(a + i * rs, rs);
+            const double g = bkt_get_real(a + i * rs, rs);
             if (!bkt_check(t, g == want, "component %zu of %a: got %a, want %a", i, x, g, want))
                 break;
         }
@@ -633,10 +623,10 @@ static void directed_complex_literals(size_t t, const bkt_dtype *d) {
         }
         for (int i = 0; i < 3; i++)
             for (int c = 0; c < 2; c++)
-                bkt_check(t, get_real(a + i * d->size + c * rs, rs) == z[i][c],
+                bkt_check(t, bkt_get_real(a + i * d->size + c * rs, rs) == z[i][c],
                           "%s: (%g%+gi)(%g%+gi) component %d = %g, want %g", bkt_op_names[op],
                           x[i][0], x[i][1], y[i][0], y[i][1], c,
-                          get_real(a + i * d->size + c * rs, rs), z[i][c]);
+                          bkt_get_real(a + i * d->size + c * rs, rs), z[i][c]);
     }
 }
 

@@ -349,16 +349,19 @@ static void ref_elementwise(int op, bk_dtype dt, uint8_t *a, const uint8_t *b, s
     }
 }
 
-static int real_is_nan(const uint8_t *p, size_t size) {
+/* A float (size 4) or double (size 8) at any address; exact in long double. */
+static long double load_real(const uint8_t *p, size_t size) {
     if (size == 4) {
         float f;
         memcpy(&f, p, 4);
-        return isnan(f);
+        return f;
     }
     double d;
     memcpy(&d, p, 8);
-    return isnan(d);
+    return d;
 }
+
+static int real_is_nan(const uint8_t *p, size_t size) { return isnan(load_real(p, size)); }
 
 /*
  * got and want span the same bytes; [a_at, a_at + n * size) holds the
@@ -397,16 +400,7 @@ static long double pairwise_ld(const uint8_t *p, size_t n, size_t stride, size_t
     if (n <= 8) {
         long double s = 0;
         for (size_t i = 0; i < n; i++) {
-            long double x;
-            if (size == 4) {
-                float f;
-                memcpy(&f, p + i * stride, 4);
-                x = f;
-            } else {
-                double dd;
-                memcpy(&dd, p + i * stride, 8);
-                x = dd;
-            }
+            long double x = load_real(p + i * stride, size);
             if (isfinite(x))
                 s += x;
         }
@@ -419,16 +413,7 @@ static long double pairwise_ld(const uint8_t *p, size_t n, size_t stride, size_t
 static fsum_facts fsum_facts_of(const uint8_t *p, size_t n, size_t stride, size_t size) {
     fsum_facts f = {0, 0, 0, 0, 0, 1};
     for (size_t i = 0; i < n; i++) {
-        long double x;
-        if (size == 4) {
-            float v;
-            memcpy(&v, p + i * stride, 4);
-            x = v;
-        } else {
-            double v;
-            memcpy(&v, p + i * stride, 8);
-            x = v;
-        }
+        long double x = load_real(p + i * stride, size);
         if (isnan(x))
             f.nan = 1;
         else if (isinf(x))
