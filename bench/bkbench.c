@@ -193,7 +193,7 @@ static double bb_unit(void) { return (double)(bb_rand() >> 11) * 0x1p-53; }
         *(v) = (T)7;                       \
     } while (0)
 #define BB_INIT_uint BB_INIT_sint
-#define BB_INIT_complex(T, a, b, n, k, v)                                     \
+#define BB_INIT_cplx(T, a, b, n, k, v)                                     \
     do {                                                                      \
         static const double units[4][2] = {{1, 0}, {-1, 0}, {0, 1}, {0, -1}}; \
         for (size_t i = 0; i < (n); i++) {                                    \
@@ -229,7 +229,7 @@ typedef void (*bb_loop)(const bb_work *w, uint64_t iters);
  * target's table), exactly as a C user calls it; a sum's result is stored to
  * a volatile so it is never optimised out.
  */
-#define BB_X_LOOPS(name, ENUM, T, S, kind)                                  \
+#define BB_X_LOOPS(name, ENUM, T, S, kind, R, RENUM)                                  \
     static volatile S bb_sink_##name;                                       \
     static void init_##name(void *a, void *b, size_t n, void *k, void *v) { \
         BB_INIT_##kind(T, (T *)a, (T *)b, n, (T *)k, (T *)v);               \
@@ -269,7 +269,7 @@ typedef struct bb_dtype_info {
 } bb_dtype_info;
 
 static const bb_dtype_info bb_dtypes[] = {
-#define BB_X_ROW(name, ENUM, T, S, kind) \
+#define BB_X_ROW(name, ENUM, T, S, kind, R, RENUM) \
     {#name,                              \
      sizeof(T),                          \
      init_##name,                        \

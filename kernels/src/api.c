@@ -1,134 +1,426 @@
 /*
- * api.c - the public entry points: typed kernels, dtype-generic kernels,
- * dtype names and status strings. Each call goes to the active target.
+ * api.c - the public entry points, made from the op table: typed kernels,
+ * dtype-generic kernels, dtype names and status strings. Each call goes to
+ * the active target's table.
+ *
+ * Two things happen here and nowhere else:
+ *  - overlap: the kernels may be called with out == a (or b) exactly, or with
+ *    disjoint operands; every other overlap is resolved here (bk_ew_run);
+ *  - the block structure of reductions: long sums, dots, mins and maxes are
+ *    cut into blocks of BK_RBLOCK elements whose results are combined in
+ *    index order (floats through a pairwise counter), so the result does not
+ *    depend on how the blocks are shared out (bk_reduce_run).
  */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "scalar_ops.h"
 #include "table.h"
 
-/* True when [a, a+bytes) and [b, b+bytes) share memory but do not coincide. */
-static inline int bk_partial_overlap(const void *a, const void *b, size_t bytes) {
-    uintptr_t x = (uintptr_t)a, y = (uintptr_t)b;
-    return x != y && x < y + bytes && y < x + bytes;
-}
+/* ---- elementwise ops: overlap ------------------------------------------- */
 
 /*
- * a[i] op= b[i] when b partially overlaps a: b goes through a small buffer,
- * chunk by chunk, walking a in the direction in which every chunk of b is
- * copied before any write reaches it (forward when b lies after a, backward
- * when before). The result is as if b had been copied first.
+ * Every elementwise kernel behind one signature: out[i] = op(a[i], b[i]) with
+ * b or the scalar k unused by the forms that have none.
  */
+typedef void (*bk_ew_fn)(void *out, const void *a, const void *b, size_t n, const void *k);
+
+/* 0 is "no walk serves": see bk_relation. */
+enum { BK_FREE = 1, BK_SAME, BK_FORWARD, BK_BACKWARD };
 #define BK_CHUNK_BYTES 4096
-static void bk_binary_overlapping(void (*op)(void *, const void *, size_t), void *a,
-                                  const void *b, size_t n, size_t size) {
-    _Alignas(64) unsigned char tmp[BK_CHUNK_BYTES];
-    const size_t chunk = BK_CHUNK_BYTES / size;
-    char *pa = (char *)a;
-    const char *pb = (const char *)b;
-    if ((uintptr_t)b > (uintptr_t)a) {
-        for (size_t i = 0; i < n; i += chunk) {
-            size_t m = n - i < chunk ? n - i : chunk;
-            memcpy(tmp, pb + i * size, m * size);
-            op(pa + i * size, tmp, m);
-        }
-    } else {
-        for (size_t end = n; end > 0;) {
-            size_t m = end < chunk ? end : chunk;
-            end -= m;
-            memcpy(tmp, pb + end * size, m * size);
-            op(pa + end * size, tmp, m);
-        }
+
+/*
+ * How input x (isz-byte elements) lies against out (osz-byte elements):
+ * FREE (disjoint), SAME (x is out, elementwise: the kernels read each vector
+ * before writing it), or the direction in which a walk that copies each chunk
+ * of x before writing the chunk of out never overwrites an element of x it
+ * has yet to read (FORWARD when out starts before x and its elements are no
+ * larger, BACKWARD in the mirror case; 0 when neither holds).
+ */
+static int bk_relation(const void *out, size_t osz, const void *x, size_t isz, size_t n) {
+    const uintptr_t o = (uintptr_t)out, p = (uintptr_t)x;
+    if (!x || o + n * osz <= p || p + n * isz <= o)
+        return BK_FREE;
+    if (o == p && osz == isz)
+        return BK_SAME;
+    if (o <= p && osz <= isz)
+        return o == p ? BK_SAME : BK_FORWARD; /* SAME: a magnitude into its own array */
+    if (o >= p && osz >= isz)
+        return BK_BACKWARD;
+    return 0;
+}
+
+/* The chunked walk for inputs that partly overlap out (rel: their relations). */
+static void bk_ew_chunked(bk_ew_fn fn, char *out, size_t osz, const char *a, const char *b,
+                          size_t isz, size_t n, const void *k, const int rel[2], int backward) {
+    _Alignas(64) unsigned char ta[BK_CHUNK_BYTES], tb[BK_CHUNK_BYTES];
+    const size_t chunk = BK_CHUNK_BYTES / (osz > isz ? osz : isz);
+    const int copy_a = rel[0] == BK_FORWARD || rel[0] == BK_BACKWARD;
+    const int copy_b = rel[1] == BK_FORWARD || rel[1] == BK_BACKWARD;
+    for (size_t done = 0; done < n;) {
+        const size_t m = n - done < chunk ? n - done : chunk;
+        const size_t i = backward ? n - done - m : done;
+        const void *xa = a + i * isz, *xb = b ? b + i * isz : NULL;
+        if (copy_a)
+            xa = memcpy(ta, xa, m * isz);
+        if (copy_b)
+            xb = memcpy(tb, xb, m * isz);
+        fn(out + i * osz, xa, xb, m, k);
+        done += m;
     }
 }
 
-static inline void bk_binary(void (*op)(void *, const void *, size_t), void *a,
-                             const void *b, size_t n, size_t size) {
-    if (bk_partial_overlap(a, b, n * size))
-        bk_binary_overlapping(op, a, b, n, size);
-    else
-        op(a, b, n);
+/*
+ * out[i] = op(a[i], b[i]) for any overlap of out with a and b: the result is
+ * as if a and b had been copied before the first write. Only out lying partly
+ * over two inputs that ask for opposite walks needs a heap copy of one.
+ */
+static int bk_ew_run(bk_ew_fn fn, void *out, size_t osz, const void *a, const void *b,
+                     size_t isz, size_t n, const void *k) {
+    if (n == 0)
+        return BK_OK;
+    const void *in[2] = {a, b};
+    int rel[2];
+    void *copy[2] = {NULL, NULL};
+    for (int j = 0; j < 2; j++)
+        rel[j] = bk_relation(out, osz, in[j], isz, n);
+    for (int j = 0; j < 2; j++) {
+        /* An input no walk can serve, or the first of two asking for
+         * opposite walks, is copied whole. */
+        const int opposite = rel[0] + rel[1] == BK_FORWARD + BK_BACKWARD && rel[0] != BK_SAME &&
+                             rel[1] != BK_SAME;
+        if (rel[j] && !(j == 0 && opposite))
+            continue;
+        if (!(copy[j] = malloc(n * isz))) {
+            free(copy[0]);
+            return BK_ERR_NOMEM;
+        }
+        in[j] = memcpy(copy[j], in[j], n * isz);
+        rel[j] = BK_FREE;
+    }
+    if (rel[0] <= BK_SAME && rel[1] <= BK_SAME) {
+        fn(out, in[0], in[1], n, k);
+    } else {
+        const int backward = rel[0] == BK_BACKWARD || rel[1] == BK_BACKWARD;
+        bk_ew_chunked(fn, (char *)out, osz, (const char *)in[0], (const char *)in[1], isz, n, k,
+                      rel, backward);
+    }
+    free(copy[0]);
+    free(copy[1]);
+    return BK_OK;
 }
 
-#define BK_X_TYPED(name, ENUM, T, S, kind)                                     \
-    S bk_sum_##name(const T *a, size_t n) { return bk_kernels()->sum_##name(a, n); } \
-    void bk_scale_##name(T *a, size_t n, T k) { bk_kernels()->scale_##name(a, n, k); } \
-    void bk_mul_##name(T *a, const T *b, size_t n) {                           \
-        bk_binary(bk_kernels()->mul_##name, a, b, n, sizeof(T));               \
+/*
+ * The kernels behind bk_ew_fn: bk_ew_<op>_<dtype> reads k (when the form has
+ * one) and calls the active target's kernel.
+ */
+#define BK_EW_scalar(op, name, T)                                              \
+    static void bk_ew_##op##_##name(void *out, const void *a, const void *b, size_t n, \
+                                    const void *k) {                           \
+        (void)b;                                                               \
+        T kv;                                                                  \
+        memcpy(&kv, k, sizeof kv);                                             \
+        bk_kernels()->op##_##name(out, a, n, kv);                              \
+    }
+#define BK_EW_binary(op, name, T)                                              \
+    static void bk_ew_##op##_##name(void *out, const void *a, const void *b, size_t n, \
+                                    const void *k) {                           \
+        (void)k;                                                               \
+        bk_kernels()->op##_##name(out, a, b, n);                               \
+    }
+#define BK_EW_unary(op, name, T)                                               \
+    static void bk_ew_##op##_##name(void *out, const void *a, const void *b, size_t n, \
+                                    const void *k) {                           \
+        (void)b, (void)k;                                                      \
+        bk_kernels()->op##_##name(out, a, n);                                  \
+    }
+#define BK_EW_magnitude BK_EW_unary
+#define BK_EW_reduce(op, name, T)
+#define BK_EW_extreme(op, name, T)
+#define BK_EW_dot(op, name, T)
+#define BK_EW_fill(op, name, T)
+#define BK_X_EW(op, pyname, form, name, ENUM, T, S, kind, R, RENUM) BK_EW_##form(op, name, T)
+BK_OPS_DTYPES(BK_X_EW)
+#undef BK_X_EW
+
+/* ---- reductions: the block structure ------------------------------------ */
+
+/*
+ * A reduction of more than BK_RBLOCK elements is the combination, in index
+ * order, of its blocks' results. Fixed in elements, not in threads.
+ */
+#define BK_RBLOCK ((size_t)1 << 14)
+
+/* Accumulators of block results, by kind: the sum type S for sums and dots. */
+#define BK_ACC_sint(S, R)                                                      \
+    struct {                                                                   \
+        uint64_t v;                                                            \
+    }
+#define BK_ACC_uint BK_ACC_sint
+#define BK_ACC_float(S, R)                                                     \
+    struct {                                                                   \
+        bk_pairwise_##R v;                                                     \
+    }
+#define BK_ACC_cplx(S, R)                                                   \
+    struct {                                                                   \
+        bk_pairwise_##R re, im;                                                \
+    }
+#define BK_ACC_INIT_sint(acc) ((acc).v = 0)
+#define BK_ACC_INIT_uint BK_ACC_INIT_sint
+#define BK_ACC_INIT_float(acc) ((acc).v.count = 0)
+#define BK_ACC_INIT_cplx(acc) ((acc).re.count = (acc).im.count = 0)
+#define BK_ACC_PUSH_sint(R, acc, s) ((acc).v += (uint64_t)(s))
+#define BK_ACC_PUSH_uint BK_ACC_PUSH_sint
+#define BK_ACC_PUSH_float(R, acc, s) bk_pairwise_push_##R(&(acc).v, (s))
+#define BK_ACC_PUSH_cplx(R, acc, s)                                         \
+    (bk_pairwise_push_##R(&(acc).re, (s).re), bk_pairwise_push_##R(&(acc).im, (s).im))
+#define BK_ACC_TOTAL_sint(S, R, acc, out) ((out) = (S)(acc).v)
+#define BK_ACC_TOTAL_uint BK_ACC_TOTAL_sint
+#define BK_ACC_TOTAL_float(S, R, acc, out) ((out) = bk_pairwise_total_##R(&(acc).v))
+#define BK_ACC_TOTAL_cplx(S, R, acc, out)                                   \
+    ((out).re = bk_pairwise_total_##R(&(acc).re), (out).im = bk_pairwise_total_##R(&(acc).im))
+
+/* Sums and dots: block results pushed in order. B is b for dot, else unused. */
+#define BK_REDUCE_BLOCKS(op, name, T, S, kind, R, CALL)                        \
+    {                                                                          \
+        if (n <= BK_RBLOCK)                                                    \
+            return CALL(name, T, 0, n);                                                 \
+        BK_ACC_##kind(S, R) acc;                                               \
+        BK_ACC_INIT_##kind(acc);                                               \
+        for (size_t i = 0; i < n; i += BK_RBLOCK) {                            \
+            S s = CALL(name, T, i, n - i < BK_RBLOCK ? n - i : BK_RBLOCK);              \
+            BK_ACC_PUSH_##kind(R, acc, s);                                     \
+        }                                                                      \
+        S total;                                                               \
+        BK_ACC_TOTAL_##kind(S, R, acc, total);                                 \
+        return total;                                                          \
+    }
+
+/* min/max: the first NaN of the blocks, else the one that comes first by the
+ * kernels' own rule (BK_BEFORE in ops/minmax.h). */
+#define BK_EXTREME_BLOCKS(op, name, T, kind, LESS, NEG_FIRST)                  \
+    {                                                                          \
+        T m = bk_kernels()->op##_##name(a, n < BK_RBLOCK ? n : BK_RBLOCK);     \
+        for (size_t i = BK_RBLOCK; i < n && m == m; i += BK_RBLOCK) {          \
+            T x = bk_kernels()->op##_##name((const T *)a + i,                  \
+                                            n - i < BK_RBLOCK ? n - i : BK_RBLOCK); \
+            if (x != x || BK_BEFORE_##kind(x, m, LESS, NEG_FIRST))             \
+                m = x;                                                         \
+        }                                                                      \
+        return m;                                                              \
+    }
+#define BK_LESS_min <
+#define BK_LESS_max >
+#define BK_NEG_FIRST_min 1
+#define BK_NEG_FIRST_max 0
+
+/* ---- typed entry points ------------------------------------------------- */
+
+#define BK_SUM_CALL(name, T, i, m) bk_kernels()->sum_##name((const T *)a + (i), (m))
+#define BK_DOT_CALL(name, T, i, m) bk_kernels()->dot_##name((const T *)a + (i), (const T *)b + (i), (m))
+
+#define BK_TYPED_reduce(op, name, T, S, kind, R)                               \
+    S bk_##op##_##name(const T *a, size_t n) BK_REDUCE_BLOCKS(op, name, T, S, kind, R, BK_SUM_CALL)
+#define BK_TYPED_dot(op, name, T, S, kind, R)                                  \
+    S bk_##op##_##name(const T *a, const T *b, size_t n)                       \
+        BK_REDUCE_BLOCKS(op, name, T, S, kind, R, BK_DOT_CALL)
+#define BK_TYPED_extreme(op, name, T, S, kind, R)                              \
+    T bk_##op##_##name(const T *a, size_t n) {                                 \
+        if (n == 0)                                                            \
+            return bk_kernels()->op##_##name(a, 0); /* the identity */        \
+        BK_EXTREME_BLOCKS(op, name, T, kind, BK_LESS_##op, BK_NEG_FIRST_##op)  \
+    }
+#define BK_TYPED_fill(op, name, T, S, kind, R)                                 \
+    void bk_##op##_##name(T *a, size_t n, T v) { bk_kernels()->op##_##name(a, n, v); }
+#define BK_TYPED_scalar(op, name, T, S, kind, R)                               \
+    int bk_##op##_out_##name(T *out, const T *a, size_t n, T k) {              \
+        return bk_ew_run(bk_ew_##op##_##name, out, sizeof(T), a, NULL, sizeof(T), n, &k); \
     }                                                                          \
-    void bk_add_##name(T *a, const T *b, size_t n) {                           \
-        bk_binary(bk_kernels()->add_##name, a, b, n, sizeof(T));               \
+    void bk_##op##_##name(T *a, size_t n, T k) { bk_##op##_out_##name(a, a, n, k); }
+#define BK_TYPED_binary(op, name, T, S, kind, R)                               \
+    int bk_##op##_out_##name(T *out, const T *a, const T *b, size_t n) {       \
+        return bk_ew_run(bk_ew_##op##_##name, out, sizeof(T), a, b, sizeof(T), n, NULL); \
     }                                                                          \
-    void bk_fill_##name(T *a, size_t n, T v) { bk_kernels()->fill_##name(a, n, v); }
-BK_DTYPES(BK_X_TYPED)
+    void bk_##op##_##name(T *a, const T *b, size_t n) { bk_##op##_out_##name(a, a, b, n); }
+#define BK_TYPED_unary(op, name, T, S, kind, R)                                \
+    int bk_##op##_out_##name(T *out, const T *a, size_t n) {                   \
+        return bk_ew_run(bk_ew_##op##_##name, out, sizeof(T), a, NULL, sizeof(T), n, NULL); \
+    }                                                                          \
+    void bk_##op##_##name(T *a, size_t n) { bk_##op##_out_##name(a, a, n); }
+#define BK_TYPED_magnitude(op, name, T, S, kind, R)                            \
+    int bk_##op##_out_##name(R *out, const T *a, size_t n) {                   \
+        return bk_ew_run(bk_ew_##op##_##name, out, sizeof(R), a, NULL, sizeof(T), n, NULL); \
+    }                                                                          \
+    BK_IF_REAL_(kind)(void bk_##op##_##name(T *a, size_t n) { bk_##op##_out_##name(a, a, n); })
+#define BK_X_TYPED(op, pyname, form, name, ENUM, T, S, kind, R, RENUM)         \
+    BK_TYPED_##form(op, name, T, S, kind, R)
+BK_OPS_DTYPES(BK_X_TYPED)
 #undef BK_X_TYPED
 
 /* ---- dtype-generic entry points ----------------------------------------- */
 
-#define BK_CHECK(dt, ptr_ok)                                                   \
+/*
+ * bk_<op>(dt, ...): check, then a switch over the dtypes op takes, each case
+ * calling the typed entry point. Elements (k, v) and results are copied
+ * through memcpy, so any address works.
+ */
+#define BK_CHECK(ptr_ok)                                                       \
     do {                                                                       \
-        if ((unsigned)(dt) >= BK_NDTYPES)                                      \
+        if ((unsigned)dt >= BK_NDTYPES || !bk_op_takes_(op_index, dt))         \
             return BK_ERR_DTYPE;                                               \
         if (!(ptr_ok))                                                         \
             return BK_ERR_NULL;                                                \
     } while (0)
+#define BK_SWITCH(op, set, CASE)                                               \
+    switch (dt) {                                                              \
+        BK_DTYPES_ARGS_(BK_CASE_IN_, CASE, op, set)                            \
+    default:                                                                   \
+        return BK_ERR_DTYPE;                                                   \
+    }
+#define BK_CASE_IN_(CASE, op, set, name, ENUM, T, S, kind, R, RENUM)           \
+    BK_IN_(set, kind)(case ENUM: { CASE(op, name, T, S, kind, R) })
 
-int bk_sum(bk_dtype dt, const void *a, size_t n, void *out) {
-    BK_CHECK(dt, out && (a || !n));
-    switch (dt) {
-#define BK_X_CASE(name, ENUM, T, S, kind)                                      \
-    case ENUM: {                                                               \
-        S s = bk_kernels()->sum_##name(a, n);                                  \
-        memcpy(out, &s, sizeof s);                                             \
-        return BK_OK;                                                          \
-    }
-        BK_DTYPES(BK_X_CASE)
-#undef BK_X_CASE
-    default:
-        return BK_ERR_DTYPE;
-    }
+/* Which dtypes each op takes, by op index (the order of BK_OPS). */
+enum {
+#define BK_X_OPINDEX(op, pyname, form, set) BK_OP_##op,
+    BK_OPS(BK_X_OPINDEX)
+#undef BK_X_OPINDEX
+    BK_NOPS
+};
+static int bk_op_takes_(int op, bk_dtype dt) {
+    static const unsigned char takes[BK_NOPS][BK_NDTYPES] = {
+#define BK_X_TAKES(op, pyname, form, name, ENUM, T, S, kind, R, RENUM) [BK_OP_##op][ENUM] = 1,
+        BK_OPS_DTYPES(BK_X_TAKES)
+#undef BK_X_TAKES
+    };
+    return op >= 0 && op < BK_NOPS && (unsigned)dt < BK_NDTYPES && takes[op][dt];
 }
 
-/* Ops that take one element (k or v), read from any address. */
-#define BK_GENERIC_WITH_ELEMENT(op)                                            \
-    int bk_##op(bk_dtype dt, void *a, size_t n, const void *x) {               \
-        BK_CHECK(dt, x && (a || !n));                                          \
-        switch (dt) {                                                          \
-            BK_DTYPES(BK_X_CASE_##op)                                          \
-        default:                                                               \
-            return BK_ERR_DTYPE;                                               \
-        }                                                                      \
-    }
-#define BK_X_CASE_ELEMENT(op, name, ENUM, T)                                   \
-    case ENUM: {                                                               \
-        T v;                                                                   \
-        memcpy(&v, x, sizeof v);                                               \
-        bk_kernels()->op##_##name(a, n, v);                                    \
-        return BK_OK;                                                          \
-    }
-#define BK_X_CASE_scale(name, ENUM, T, S, kind) BK_X_CASE_ELEMENT(scale, name, ENUM, T)
-#define BK_X_CASE_fill(name, ENUM, T, S, kind) BK_X_CASE_ELEMENT(fill, name, ENUM, T)
-BK_GENERIC_WITH_ELEMENT(scale)
-BK_GENERIC_WITH_ELEMENT(fill)
+#define BK_CASE_reduce(op, name, T, S, kind, R)                                \
+    S s = bk_##op##_##name((const T *)a, n);                                   \
+    memcpy(res, &s, sizeof s);                                                 \
+    return BK_OK;
+#define BK_CASE_extreme(op, name, T, S, kind, R)                               \
+    T s = bk_##op##_##name((const T *)a, n);                                   \
+    memcpy(res, &s, sizeof s);                                                 \
+    return BK_OK;
+#define BK_CASE_dot(op, name, T, S, kind, R)                                   \
+    S s = bk_##op##_##name((const T *)a, (const T *)b, n);                     \
+    memcpy(res, &s, sizeof s);                                                 \
+    return BK_OK;
+#define BK_CASE_fill(op, name, T, S, kind, R)                                  \
+    T x;                                                                       \
+    memcpy(&x, v, sizeof x);                                                   \
+    bk_##op##_##name((T *)a, n, x);                                            \
+    return BK_OK;
+/* The generic in-place forms run the _out forms with out = a. */
+#define BK_CASE_scalar(op, name, T, S, kind, R)                                \
+    return bk_ew_run(bk_ew_##op##_##name, out, sizeof(T), a, NULL, sizeof(T), n, k);
+#define BK_CASE_binary(op, name, T, S, kind, R)                                \
+    return bk_ew_run(bk_ew_##op##_##name, out, sizeof(T), a, b, sizeof(T), n, NULL);
+#define BK_CASE_unary(op, name, T, S, kind, R)                                 \
+    return bk_ew_run(bk_ew_##op##_##name, out, sizeof(T), a, NULL, sizeof(T), n, NULL);
+#define BK_CASE_magnitude(op, name, T, S, kind, R)                             \
+    return bk_ew_run(bk_ew_##op##_##name, out, sizeof(R), a, NULL, sizeof(T), n, NULL);
 
-/* Ops that combine a with b elementwise. */
-#define BK_GENERIC_BINARY(op)                                                  \
-    int bk_##op(bk_dtype dt, void *a, const void *b, size_t n) {               \
-        BK_CHECK(dt, (a && b) || !n);                                          \
-        switch (dt) {                                                          \
-            BK_DTYPES(BK_X_CASE_##op)                                          \
-        default:                                                               \
-            return BK_ERR_DTYPE;                                               \
-        }                                                                      \
+#define BK_GENERIC_DEF_reduce(op, set)                                         \
+    int bk_##op(bk_dtype dt, const void *a, size_t n, void *res) {             \
+        const int op_index = BK_OP_##op;                                       \
+        BK_CHECK(res && (a || !n));                                            \
+        BK_SWITCH(op, set, BK_CASE_reduce)                                     \
     }
-#define BK_X_CASE_BINARY(op, name, ENUM, T)                                    \
-    case ENUM:                                                                 \
-        bk_binary(bk_kernels()->op##_##name, a, b, n, sizeof(T));              \
-        return BK_OK;
-#define BK_X_CASE_mul(name, ENUM, T, S, kind) BK_X_CASE_BINARY(mul, name, ENUM, T)
-#define BK_X_CASE_add(name, ENUM, T, S, kind) BK_X_CASE_BINARY(add, name, ENUM, T)
-BK_GENERIC_BINARY(mul)
-BK_GENERIC_BINARY(add)
+#define BK_GENERIC_DEF_extreme(op, set)                                        \
+    int bk_##op(bk_dtype dt, const void *a, size_t n, void *res) {             \
+        const int op_index = BK_OP_##op;                                       \
+        BK_CHECK(res && (a || !n));                                            \
+        if (n == 0)                                                            \
+            return BK_ERR_EMPTY;                                               \
+        BK_SWITCH(op, set, BK_CASE_extreme)                                    \
+    }
+#define BK_GENERIC_DEF_dot(op, set)                                            \
+    int bk_##op(bk_dtype dt, const void *a, const void *b, size_t n, void *res) { \
+        const int op_index = BK_OP_##op;                                       \
+        BK_CHECK(res && ((a && b) || !n));                                     \
+        BK_SWITCH(op, set, BK_CASE_dot)                                        \
+    }
+#define BK_GENERIC_DEF_fill(op, set)                                           \
+    int bk_##op(bk_dtype dt, void *a, size_t n, const void *v) {               \
+        const int op_index = BK_OP_##op;                                       \
+        BK_CHECK(v && (a || !n));                                              \
+        BK_SWITCH(op, set, BK_CASE_fill)                                       \
+    }
+#define BK_GENERIC_DEF_scalar(op, set)                                         \
+    int bk_##op##_out(bk_dtype dt, void *out, const void *a, size_t n, const void *k) { \
+        const int op_index = BK_OP_##op;                                       \
+        BK_CHECK(k && ((out && a) || !n));                                     \
+        BK_SWITCH(op, set, BK_CASE_scalar)                                     \
+    }                                                                          \
+    int bk_##op(bk_dtype dt, void *a, size_t n, const void *k) { return bk_##op##_out(dt, a, a, n, k); }
+#define BK_GENERIC_DEF_binary(op, set)                                         \
+    int bk_##op##_out(bk_dtype dt, void *out, const void *a, const void *b, size_t n) { \
+        const int op_index = BK_OP_##op;                                       \
+        BK_CHECK((out && a && b) || !n);                                       \
+        BK_SWITCH(op, set, BK_CASE_binary)                                     \
+    }                                                                          \
+    int bk_##op(bk_dtype dt, void *a, const void *b, size_t n) { return bk_##op##_out(dt, a, a, b, n); }
+#define BK_GENERIC_DEF_unary(op, set)                                          \
+    int bk_##op##_out(bk_dtype dt, void *out, const void *a, size_t n) {       \
+        const int op_index = BK_OP_##op;                                       \
+        BK_CHECK((out && a) || !n);                                            \
+        BK_SWITCH(op, set, BK_CASE_unary)                                      \
+    }                                                                          \
+    int bk_##op(bk_dtype dt, void *a, size_t n) { return bk_##op##_out(dt, a, a, n); }
+/* In place only where the result has the input's dtype (not complex). */
+#define BK_GENERIC_DEF_magnitude(op, set)                                      \
+    int bk_##op##_out(bk_dtype dt, void *out, const void *a, size_t n) {       \
+        const int op_index = BK_OP_##op;                                       \
+        BK_CHECK((out && a) || !n);                                            \
+        BK_SWITCH(op, set, BK_CASE_magnitude)                                  \
+    }                                                                          \
+    int bk_##op(bk_dtype dt, void *a, size_t n) {                              \
+        if (dt == BK_C64 || dt == BK_C128)                                     \
+            return BK_ERR_DTYPE;                                               \
+        return bk_##op##_out(dt, a, a, n);                                     \
+    }
+#define BK_X_GENERIC_DEF(op, pyname, form, set) BK_GENERIC_DEF_##form(op, set)
+BK_OPS(BK_X_GENERIC_DEF)
+#undef BK_X_GENERIC_DEF
+
+/* The dtype of each op's elementwise result, by form: the input's, except
+ * for a magnitude (the real dtype). */
+#define BK_RESULT_magnitude(ENUM, RENUM) RENUM
+#define BK_RESULT_reduce(ENUM, RENUM) ENUM
+#define BK_RESULT_extreme BK_RESULT_reduce
+#define BK_RESULT_dot BK_RESULT_reduce
+#define BK_RESULT_fill BK_RESULT_reduce
+#define BK_RESULT_scalar BK_RESULT_reduce
+#define BK_RESULT_binary BK_RESULT_reduce
+#define BK_RESULT_unary BK_RESULT_reduce
+
+int bk_op_takes(const char *op, bk_dtype dt, bk_dtype *result) {
+    static const char *const names[BK_NOPS] = {
+#define BK_X_NAME(o, pyname, form, set) [BK_OP_##o] = #o,
+        BK_OPS(BK_X_NAME)
+#undef BK_X_NAME
+    };
+    static const bk_dtype results[BK_NOPS][BK_NDTYPES] = {
+#define BK_X_RESULT(o, pyname, form, dname, ENUM, T, S, kind, R, RENUM)        \
+    [BK_OP_##o][ENUM] = BK_RESULT_##form(ENUM, RENUM),
+        BK_OPS_DTYPES(BK_X_RESULT)
+#undef BK_X_RESULT
+    };
+    for (int i = 0; op && i < BK_NOPS; i++) {
+        if (strcmp(names[i], op) != 0)
+            continue;
+        if (!bk_op_takes_(i, dt))
+            return 0;
+        if (result)
+            *result = results[i][dt];
+        return 1;
+    }
+    return 0;
+}
 
 /* ---- dtypes and status codes -------------------------------------------- */
 
@@ -138,7 +430,7 @@ typedef struct bk_dtype_info {
 } bk_dtype_info;
 
 static const bk_dtype_info bk_dtype_infos[BK_NDTYPES] = {
-#define BK_X_INFO(name, ENUM, T, S, kind) [ENUM] = {#name, sizeof(T), sizeof(S)},
+#define BK_X_INFO(name, ENUM, T, S, kind, R, RENUM) [ENUM] = {#name, sizeof(T), sizeof(S)},
     BK_DTYPES(BK_X_INFO)
 #undef BK_X_INFO
 };
@@ -164,11 +456,15 @@ const char *bk_status_str(int status) {
     case BK_OK:
         return "ok";
     case BK_ERR_DTYPE:
-        return "invalid dtype";
+        return "invalid dtype, or one the op does not take";
     case BK_ERR_NULL:
         return "NULL pointer with a non-zero length, or no place for the result";
     case BK_ERR_TARGET:
         return "unknown target, or one this CPU cannot run";
+    case BK_ERR_EMPTY:
+        return "min or max of no elements";
+    case BK_ERR_NOMEM:
+        return "out of memory for a temporary copy";
     default:
         return "unknown status";
     }

@@ -18,12 +18,6 @@ enum {
     BK_CPU_NEON = 1u << 3,
 };
 
-typedef struct bk_target {
-    const char *name;
-    unsigned needs; /* BK_CPU_* bits the CPU must have */
-    const bk_kernel_table *table;
-} bk_target;
-
 /* Best first: the first supported entry is the default. */
 static const bk_target bk_targets[] = {
 #ifdef BK_HAVE_AVX512
@@ -110,8 +104,7 @@ static const bk_target *bk_best(void) {
     return &bk_targets[BK_NTARGETS - 1]; /* scalar needs nothing */
 }
 
-_Atomic(const bk_kernel_table *) bk_active_kernels;
-static _Atomic(const bk_target *) bk_active;
+_Atomic(const bk_target *) bk_active;
 _Atomic size_t bk_large_bytes_value = SIZE_MAX;
 
 /*
@@ -146,26 +139,18 @@ static void bk_init_large_bytes(void) {
 static void bk_activate(const bk_target *t) {
     bk_init_large_bytes();
     atomic_store_explicit(&bk_active, t, memory_order_release);
-    atomic_store_explicit(&bk_active_kernels, t->table, memory_order_release);
 }
 
-static const bk_target *bk_active_target(void) {
-    const bk_target *t = atomic_load_explicit(&bk_active, memory_order_acquire);
-    if (!t) {
-        bk_init_large_bytes();
-        const char *env = getenv("BUFKERN_TARGET");
-        t = env && *env && bk_can_run(bk_find(env)) ? bk_find(env) : bk_best();
-        const bk_target *expected = NULL;
-        /* Whoever resolves first wins; a later bk_set_target is not undone. */
-        if (!atomic_compare_exchange_strong(&bk_active, &expected, t))
-            t = expected;
-        else
-            atomic_store_explicit(&bk_active_kernels, t->table, memory_order_release);
-    }
+const bk_target *bk_resolve_target(void) {
+    bk_init_large_bytes();
+    const char *env = getenv("BUFKERN_TARGET");
+    const bk_target *t = env && *env && bk_can_run(bk_find(env)) ? bk_find(env) : bk_best();
+    const bk_target *expected = NULL;
+    /* Whoever resolves first wins; a bk_set_target in between is not undone. */
+    if (!atomic_compare_exchange_strong(&bk_active, &expected, t))
+        t = expected;
     return t;
 }
-
-const bk_kernel_table *bk_resolve_kernels(void) { return bk_active_target()->table; }
 
 const char *bk_target_at(size_t i) { return i < BK_NTARGETS ? bk_targets[i].name : NULL; }
 

@@ -1,9 +1,12 @@
 /*
- * scalar_ops.h - portable C definitions of every kernel.
+ * scalar_ops.h - portable C definitions of every kernel: bk_s_<op>_<dtype>.
  *
  * These are the scalar target, and the tail routines of the SIMD targets, so
- * there is one definition of each operation's semantics. Elements are read
- * and written through memcpy, so any address works.
+ * there is one definition of each operation's semantics. Each op's element
+ * function (bk_e_<op>_<dtype>) or scalar loop lives in ops/<op>.h; the loops
+ * of the elementwise forms are made here from the element functions, by the
+ * form the op has in BK_OPS. Elements are read and written through memcpy, so
+ * any address works.
  */
 #ifndef BK_SCALAR_OPS_H
 #define BK_SCALAR_OPS_H
@@ -14,7 +17,7 @@
 
 /* ---- element access at any address -------------------------------------- */
 
-#define BK_X_ACCESS(name, ENUM, T, S, kind)                                    \
+#define BK_X_ACCESS(name, ENUM, T, S, kind, R, RENUM)                                    \
     static inline T bk_ld_##name(const void *p, size_t i) {                    \
         T x;                                                                   \
         memcpy(&x, (const char *)p + i * sizeof x, sizeof x);                  \
@@ -102,87 +105,68 @@ BK_PAIRWISE(double, double, BK_PLUS, -0.0)
 BK_SCALAR_FSUM(float)
 BK_SCALAR_FSUM(double)
 
-/* ---- the kernels, by kind of dtype -------------------------------------- */
+/* ---- arithmetic by kind ---------------------------------------------------- */
 
 /*
  * Integers: every operation goes through uint64_t, where wraparound is
  * defined; the low bits are the wrapped result for every width. Conversion
  * back to a signed type keeps those bits (GCC and Clang define it so).
  */
-#define BK_S_ARITH_sint(T, x, op, y) ((T)((uint64_t)(x)op(uint64_t)(y)))
-#define BK_S_ARITH_uint BK_S_ARITH_sint
-#define BK_S_ARITH_float(T, x, op, y) ((x)op(y))
-
-#define BK_S_SUM_sint(name, T, S)                                              \
-    static inline S bk_s_sum_##name(const void *a, size_t n) {                 \
-        uint64_t acc = 0;                                                      \
-        for (size_t i = 0; i < n; i++)                                         \
-            acc += (uint64_t)bk_ld_##name(a, i);                               \
-        return (S)acc;                                                         \
-    }
-#define BK_S_SUM_uint BK_S_SUM_sint
-#define BK_S_SUM_float(name, T, S)                                             \
-    static inline S bk_s_sum_##name(const void *a, size_t n) {                 \
-        return n ? bk_s_fsum_##T(a, n, 1) : (S)0;                              \
-    }
-
-/* Real dtypes: integers and floats share everything but arithmetic and sum. */
-#define BK_S_REAL(name, T, S, kind)                                            \
-    BK_S_SUM_##kind(name, T, S)                                                \
-    static inline void bk_s_scale_##name(void *a, size_t n, T k) {             \
-        for (size_t i = 0; i < n; i++)                                         \
-            bk_st_##name(a, i, BK_S_ARITH_##kind(T, bk_ld_##name(a, i), *, k)); \
-    }                                                                          \
-    static inline void bk_s_mul_##name(void *a, const void *b, size_t n) {     \
-        for (size_t i = 0; i < n; i++)                                         \
-            bk_st_##name(a, i, BK_S_ARITH_##kind(T, bk_ld_##name(a, i), *,     \
-                                                 bk_ld_##name(b, i)));         \
-    }                                                                          \
-    static inline void bk_s_add_##name(void *a, const void *b, size_t n) {     \
-        for (size_t i = 0; i < n; i++)                                         \
-            bk_st_##name(a, i, BK_S_ARITH_##kind(T, bk_ld_##name(a, i), +,     \
-                                                 bk_ld_##name(b, i)));         \
-    }
-
-#define BK_S_COMPLEX(name, T, S, R)                                            \
-    static inline S bk_s_sum_##name(const void *a, size_t n) {                 \
-        S s = {0, 0};                                                          \
-        if (n) {                                                               \
-            s.re = bk_s_fsum_##R(a, n, 2);                                     \
-            s.im = bk_s_fsum_##R((const R *)a + 1, n, 2);                      \
-        }                                                                      \
-        return s;                                                              \
-    }                                                                          \
-    static inline void bk_s_scale_##name(void *a, size_t n, T k) {             \
-        for (size_t i = 0; i < n; i++)                                         \
-            bk_st_##name(a, i, T##_mul(bk_ld_##name(a, i), k));                \
-    }                                                                          \
-    static inline void bk_s_mul_##name(void *a, const void *b, size_t n) {     \
-        for (size_t i = 0; i < n; i++)                                         \
-            bk_st_##name(a, i, T##_mul(bk_ld_##name(a, i), bk_ld_##name(b, i))); \
-    }                                                                          \
-    static inline void bk_s_add_##name(void *a, const void *b, size_t n) {     \
-        for (size_t i = 0; i < n; i++)                                         \
-            bk_st_##name(a, i, T##_add(bk_ld_##name(a, i), bk_ld_##name(b, i))); \
-    }
-
-#define BK_S_KIND_sint(name, T, S) BK_S_REAL(name, T, S, sint)
-#define BK_S_KIND_uint(name, T, S) BK_S_REAL(name, T, S, uint)
-#define BK_S_KIND_float(name, T, S) BK_S_REAL(name, T, S, float)
-/* One more expansion step, so that BK_REAL_OF_<T> becomes float or double. */
-#define BK_S_COMPLEX_EXPANDED(...) BK_S_COMPLEX(__VA_ARGS__)
-#define BK_S_KIND_complex(name, T, S)                                          \
-    BK_S_COMPLEX_EXPANDED(name, T, S, BK_REAL_OF_##T)
+#define BK_WRAP(T, x, op, y) ((T)((uint64_t)(x)op(uint64_t)(y)))
+/* The real type of a complex type, for the ops' per-kind macros. */
 #define BK_REAL_OF_bk_c64 float
 #define BK_REAL_OF_bk_c128 double
 
-#define BK_X_SCALAR(name, ENUM, T, S, kind)                                    \
-    BK_S_KIND_##kind(name, T, S)                                               \
-    static inline void bk_s_fill_##name(void *a, size_t n, T v) {              \
+/*
+ * The element functions bk_e_<op>_<dtype> of an arithmetic op, for every
+ * dtype: x SYM y on reals (wrapping for integers), T_CFUN(x, y) on complex.
+ */
+#define BK_E_ARITH(op, SYM, CFUN) BK_DTYPES_ARGS_(BK_E_ARITH_ROW_, op, SYM, CFUN)
+#define BK_E_ARITH_ROW_(op, SYM, CFUN, name, ENUM, T, S, kind, R, RENUM)       \
+    static inline T bk_e_##op##_##name(T x, T y) { return BK_E_ARITH_##kind(T, x, SYM, y, CFUN); }
+#define BK_E_ARITH_float(T, x, SYM, y, CFUN) ((x)SYM(y))
+#define BK_E_ARITH_sint(T, x, SYM, y, CFUN) BK_WRAP(T, x, SYM, y)
+#define BK_E_ARITH_uint BK_E_ARITH_sint
+#define BK_E_ARITH_cplx(T, x, SYM, y, CFUN) T##_##CFUN(x, y)
+
+/* ---- the ops' element functions and scalar reductions --------------------- */
+
+#include "ops/all.h"
+
+/* ---- the loops of the elementwise forms ---------------------------------- */
+
+/* out may be a itself (or b): each element is read before it is written. */
+#define BK_S_LOOP_binary(op, name, T, R)                                       \
+    static inline void bk_s_##op##_##name(void *out, const void *a, const void *b, size_t n) { \
         for (size_t i = 0; i < n; i++)                                         \
-            bk_st_##name(a, i, v);                                             \
+            bk_st_##name(out, i, bk_e_##op##_##name(bk_ld_##name(a, i), bk_ld_##name(b, i))); \
     }
-BK_DTYPES(BK_X_SCALAR)
-#undef BK_X_SCALAR
+#define BK_S_LOOP_scalar(op, name, T, R)                                       \
+    static inline void bk_s_##op##_##name(void *out, const void *a, size_t n, T k) { \
+        for (size_t i = 0; i < n; i++)                                         \
+            bk_st_##name(out, i, bk_e_##op##_##name(bk_ld_##name(a, i), k));   \
+    }
+#define BK_S_LOOP_unary(op, name, T, R)                                        \
+    static inline void bk_s_##op##_##name(void *out, const void *a, size_t n) { \
+        for (size_t i = 0; i < n; i++)                                         \
+            bk_st_##name(out, i, bk_e_##op##_##name(bk_ld_##name(a, i)));      \
+    }
+/* The result is R, half the element for complex: out = a is safe forwards. */
+#define BK_S_LOOP_magnitude(op, name, T, R)                                    \
+    static inline void bk_s_##op##_##name(void *out, const void *a, size_t n) { \
+        for (size_t i = 0; i < n; i++) {                                       \
+            R r = bk_e_##op##_##name(bk_ld_##name(a, i));                      \
+            memcpy((char *)out + i * sizeof r, &r, sizeof r);                  \
+        }                                                                      \
+    }
+/* Forms whose scalar loops the op files write themselves. */
+#define BK_S_LOOP_reduce(op, name, T, R)
+#define BK_S_LOOP_extreme(op, name, T, R)
+#define BK_S_LOOP_dot(op, name, T, R)
+#define BK_S_LOOP_fill(op, name, T, R)
+#define BK_X_S_LOOP(op, pyname, form, name, ENUM, T, S, kind, R, RENUM)        \
+    BK_S_LOOP_##form(op, name, T, R)
+BK_OPS_DTYPES(BK_X_S_LOOP)
+#undef BK_X_S_LOOP
 
 #endif

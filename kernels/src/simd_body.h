@@ -1,10 +1,12 @@
 /*
- * simd_body.h - every kernel, written once over vec.h.
+ * simd_body.h - the body of every SIMD target: the loop templates the ops'
+ * vector kernels are written with, then the kernels themselves (the second
+ * part of each ops/<op>.h), then the target's table.
  *
  * A target's translation unit defines BK_VBITS and BK_TABLE_NAME and includes
  * this file; it is compiled once per target with that target's flags only.
- * Tails shorter than a vector go through the scalar definitions in
- * scalar_ops.h, so every target shares one definition of each operation.
+ * Tails shorter than a vector go through the scalar definitions
+ * (bk_s_<op>_<dtype>), so every target shares one definition of each op.
  */
 #include <string.h>
 
@@ -29,60 +31,144 @@
 
 /* ---- elementwise templates ---------------------------------------------- */
 
-/* a[i] = OP(a[i], b[i]), two vectors an iteration, then one, then the tail. */
+/*
+ * out[i] = OP(a[i], b[i]), two vectors an iteration, then one, then the tail.
+ * Both vectors are loaded before either is stored, so out may be a or b.
+ */
 #define BK_DEF_BINARY(fname, ESIZE, V, LOAD, STORE, OP, TAIL)                  \
-    static void fname(void *a, const void *b, size_t n) {                      \
+    static void fname(void *out, const void *a, const void *b, size_t n) {     \
         enum { L = BK_VBYTES / (ESIZE) };                                      \
-        if (n == 0) /* a and b may be NULL: form no pointer from them */       \
+        if (n == 0) /* the pointers may be NULL: form no pointer from them */  \
             return;                                                            \
-        BK_LARGE_TO_AVX2(fname, n * (ESIZE), a, b, n)                          \
-        char *pa = (char *)a;                                                  \
-        const char *pb = (const char *)b;                                      \
+        BK_LARGE_TO_AVX2(fname, n * (ESIZE), out, a, b, n)                     \
+        char *po = (char *)out;                                                \
+        const char *pa = (const char *)a, *pb = (const char *)b;               \
         size_t i = 0;                                                          \
         for (; i + 2 * L <= n; i += 2 * L) {                                   \
             V x0 = LOAD(pa + i * (ESIZE)), x1 = LOAD(pa + (i + L) * (ESIZE));  \
             V y0 = LOAD(pb + i * (ESIZE)), y1 = LOAD(pb + (i + L) * (ESIZE));  \
-            STORE(pa + i * (ESIZE), OP(x0, y0));                               \
-            STORE(pa + (i + L) * (ESIZE), OP(x1, y1));                         \
+            STORE(po + i * (ESIZE), OP(x0, y0));                               \
+            STORE(po + (i + L) * (ESIZE), OP(x1, y1));                         \
         }                                                                      \
         if (i + L <= n) {                                                      \
-            STORE(pa + i * (ESIZE), OP(LOAD(pa + i * (ESIZE)), LOAD(pb + i * (ESIZE)))); \
+            STORE(po + i * (ESIZE), OP(LOAD(pa + i * (ESIZE)), LOAD(pb + i * (ESIZE)))); \
             i += L;                                                            \
         }                                                                      \
-        TAIL(pa + i * (ESIZE), pb + i * (ESIZE), n - i);                       \
+        TAIL(po + i * (ESIZE), pa + i * (ESIZE), pb + i * (ESIZE), n - i);     \
     }
 
-/* a[i] = OP(a[i], K) where K = PREP(k) is prepared once. */
-#define BK_DEF_SCALE(fname, T, ESIZE, V, LOAD, STORE, KT, PREP, OP, TAIL)      \
-    static void fname(void *a, size_t n, T k) {                                \
+/* The binary op of every integer width and signedness: wrapping add and
+ * subtract do not depend on signedness (the compiler folds i<w> and u<w>). */
+#define BK_DEF_BINARY_INT(op, VOP)                                             \
+    BK_DEF_BINARY(op##_i8, 1, bk_vi, vi_load, vi_store, VOP##8, bk_s_##op##_i8)        \
+    BK_DEF_BINARY(op##_u8, 1, bk_vi, vi_load, vi_store, VOP##8, bk_s_##op##_u8)        \
+    BK_DEF_BINARY(op##_i16, 2, bk_vi, vi_load, vi_store, VOP##16, bk_s_##op##_i16)     \
+    BK_DEF_BINARY(op##_u16, 2, bk_vi, vi_load, vi_store, VOP##16, bk_s_##op##_u16)     \
+    BK_DEF_BINARY(op##_i32, 4, bk_vi, vi_load, vi_store, VOP##32, bk_s_##op##_i32)     \
+    BK_DEF_BINARY(op##_u32, 4, bk_vi, vi_load, vi_store, VOP##32, bk_s_##op##_u32)     \
+    BK_DEF_BINARY(op##_i64, 8, bk_vi, vi_load, vi_store, VOP##64, bk_s_##op##_i64)     \
+    BK_DEF_BINARY(op##_u64, 8, bk_vi, vi_load, vi_store, VOP##64, bk_s_##op##_u64)
+
+/* An op that is one vector instruction on every dtype: VI<w> on integers,
+ * VF/VD on floats and on complex components (add, subtract). */
+#define BK_DEF_LANEWISE(op, VI, VF, VD)                                        \
+    BK_DEF_BINARY_INT(op, VI)                                                  \
+    BK_DEF_BINARY(op##_f32, 4, bk_vf, vf_load, vf_store, VF, bk_s_##op##_f32)  \
+    BK_DEF_BINARY(op##_f64, 8, bk_vd, vd_load, vd_store, VD, bk_s_##op##_f64)  \
+    BK_DEF_BINARY(op##_c64, 8, bk_vf, vf_load, vf_store, VF, bk_s_##op##_c64)  \
+    BK_DEF_BINARY(op##_c128, 16, bk_vd, vd_load, vd_store, VD, bk_s_##op##_c128)
+
+/*
+ * out[i] = OP(a[i]) for a result element of RSIZE bytes (RSIZE < ESIZE only
+ * for a magnitude: then OP takes two vectors and returns one).
+ */
+#define BK_DEF_UNARY(fname, ESIZE, RSIZE, V, LOAD, STORE, OP, TAIL)            \
+    static void fname(void *out, const void *a, size_t n) {                    \
         enum { L = BK_VBYTES / (ESIZE) };                                      \
-        if (n == 0) /* a may be NULL: form no pointer from it */               \
+        if (n == 0)                                                            \
             return;                                                            \
-        BK_LARGE_TO_AVX2(fname, n * (ESIZE), a, n, k)                          \
-        const KT kv = PREP(k);                                                 \
-        char *pa = (char *)a;                                                  \
+        BK_LARGE_TO_AVX2(fname, n * (ESIZE), out, a, n)                        \
+        char *po = (char *)out;                                                \
+        const char *pa = (const char *)a;                                      \
         size_t i = 0;                                                          \
         for (; i + 2 * L <= n; i += 2 * L) {                                   \
             V x0 = LOAD(pa + i * (ESIZE)), x1 = LOAD(pa + (i + L) * (ESIZE));  \
-            STORE(pa + i * (ESIZE), OP(x0, kv));                               \
-            STORE(pa + (i + L) * (ESIZE), OP(x1, kv));                         \
+            STORE(po + i * (RSIZE), OP(x0));                                   \
+            STORE(po + (i + L) * (RSIZE), OP(x1));                             \
         }                                                                      \
         if (i + L <= n) {                                                      \
-            STORE(pa + i * (ESIZE), OP(LOAD(pa + i * (ESIZE)), kv));           \
+            STORE(po + i * (RSIZE), OP(LOAD(pa + i * (ESIZE))));               \
             i += L;                                                            \
         }                                                                      \
-        TAIL(pa + i * (ESIZE), n - i, k);                                      \
+        TAIL(po + i * (RSIZE), pa + i * (ESIZE), n - i);                       \
     }
 
-/* Fill stores the element's bit pattern, repeated across a vector. */
-BK_INLINE bk_vi bk_pattern_1(const void *v) { uint8_t x; memcpy(&x, v, 1); return vi_set1_8(x); }
-BK_INLINE bk_vi bk_pattern_2(const void *v) { uint16_t x; memcpy(&x, v, 2); return vi_set1_16(x); }
-BK_INLINE bk_vi bk_pattern_4(const void *v) { uint32_t x; memcpy(&x, v, 4); return vi_set1_32(x); }
-BK_INLINE bk_vi bk_pattern_8(const void *v) { uint64_t x; memcpy(&x, v, 8); return vi_set1_64(x); }
-BK_INLINE bk_vi bk_pattern_16(const void *v) {
-    uint64_t x[2];
-    memcpy(x, v, 16);
-    return vi_set_128(x[0], x[1]);
+/*
+ * An op whose best kernel on this target is the scalar loop (no vector form
+ * of it measured faster, or none is written yet): the scalar definition,
+ * under the name the table takes.
+ */
+#define BK_USE_SCALAR(form, op, name, T, S, R) BK_USE_SCALAR_##form(op, name, T, S, R)
+#define BK_USE_SCALAR_reduce(op, name, T, S, R)                                \
+    static S op##_##name(const void *a, size_t n) { return bk_s_##op##_##name(a, n); }
+#define BK_USE_SCALAR_extreme(op, name, T, S, R)                               \
+    static T op##_##name(const void *a, size_t n) { return bk_s_##op##_##name(a, n); }
+#define BK_USE_SCALAR_dot(op, name, T, S, R)                                   \
+    static S op##_##name(const void *a, const void *b, size_t n) {             \
+        return bk_s_##op##_##name(a, b, n);                                    \
+    }
+#define BK_USE_SCALAR_scalar(op, name, T, S, R)                                \
+    static void op##_##name(void *out, const void *a, size_t n, T k) {         \
+        bk_s_##op##_##name(out, a, n, k);                                      \
+    }
+#define BK_USE_SCALAR_binary(op, name, T, S, R)                                \
+    static void op##_##name(void *out, const void *a, const void *b, size_t n) { \
+        bk_s_##op##_##name(out, a, b, n);                                      \
+    }
+#define BK_USE_SCALAR_unary(op, name, T, S, R)                                 \
+    static void op##_##name(void *out, const void *a, size_t n) { bk_s_##op##_##name(out, a, n); }
+#define BK_USE_SCALAR_magnitude BK_USE_SCALAR_unary
+
+/* out[i] = OP(a[i], K) where K = PREP(k) is prepared once. */
+#define BK_DEF_SCALE(fname, T, ESIZE, V, LOAD, STORE, KT, PREP, OP, TAIL)      \
+    static void fname(void *out, const void *a, size_t n, T k) {               \
+        enum { L = BK_VBYTES / (ESIZE) };                                      \
+        if (n == 0) /* the pointers may be NULL: form no pointer from them */  \
+            return;                                                            \
+        BK_LARGE_TO_AVX2(fname, n * (ESIZE), out, a, n, k)                     \
+        const KT kv = PREP(k);                                                 \
+        char *po = (char *)out;                                                \
+        const char *pa = (const char *)a;                                      \
+        size_t i = 0;                                                          \
+        for (; i + 2 * L <= n; i += 2 * L) {                                   \
+            V x0 = LOAD(pa + i * (ESIZE)), x1 = LOAD(pa + (i + L) * (ESIZE));  \
+            STORE(po + i * (ESIZE), OP(x0, kv));                               \
+            STORE(po + (i + L) * (ESIZE), OP(x1, kv));                         \
+        }                                                                      \
+        if (i + L <= n) {                                                      \
+            STORE(po + i * (ESIZE), OP(LOAD(pa + i * (ESIZE)), kv));           \
+            i += L;                                                            \
+        }                                                                      \
+        TAIL(po + i * (ESIZE), pa + i * (ESIZE), n - i, k);                    \
+    }
+
+/* Fill stores the element's bit pattern, repeated across a vector (size is
+ * a constant in every caller, so one case remains). */
+BK_INLINE bk_vi bk_pattern(const void *v, size_t size) {
+    uint64_t x[2] = {0, 0};
+    memcpy(x, v, size);
+    switch (size) {
+    case 1:
+        return vi_set1_8((uint8_t)x[0]);
+    case 2:
+        return vi_set1_16((uint16_t)x[0]);
+    case 4:
+        return vi_set1_32((uint32_t)x[0]);
+    case 8:
+        return vi_set1_64(x[0]);
+    default:
+        return vi_set_128(x[0], x[1]);
+    }
 }
 
 /*
@@ -143,7 +229,7 @@ static void bk_fill_stream(char *a, size_t bytes, const unsigned char *elem, siz
             memset(a, *(const unsigned char *)&v, n * (ESIZE));                \
             return;                                                            \
         }                                                                      \
-        const bk_vi pv = bk_pattern_##ESIZE(&v);                               \
+        const bk_vi pv = bk_pattern(&v, ESIZE);                               \
         char *pa = (char *)a;                                                  \
         size_t i = 0;                                                          \
         for (; i + 4 * L <= n; i += 4 * L) {                                   \
@@ -157,281 +243,9 @@ static void bk_fill_stream(char *a, size_t bytes, const unsigned char *elem, siz
         TAIL(pa + i * (ESIZE), n - i, v);                                      \
     }
 
-/* ---- integer elementwise ops -------------------------------------------- */
+/* ---- the ops' vector kernels, and the table ------------------------------ */
 
-/* Wrapping add and multiply do not depend on signedness: i<w> and u<w> are
- * the same code (which the compiler folds into one). */
-#define BK_DEF_INT_MUL(p, T, w, bytes)                                         \
-    BK_DEF_BINARY(mul_##p##w, bytes, bk_vi, vi_load, vi_store, vi_mul##w, bk_s_mul_##p##w) \
-    BK_DEF_SCALE(scale_##p##w, T, bytes, bk_vi, vi_load, vi_store, bk_vi, vi_set1_##w, \
-                 vi_mul##w, bk_s_scale_##p##w)
-#define BK_DEF_INT_REST(p, T, w, bytes)                                        \
-    BK_DEF_BINARY(add_##p##w, bytes, bk_vi, vi_load, vi_store, vi_add##w, bk_s_add_##p##w) \
-    BK_DEF_FILL(fill_##p##w, T, bytes, bk_s_fill_##p##w)
-#define BK_DEF_INT(w, bytes)                                                   \
-    BK_DEF_INT_MUL(i, int##w##_t, w, bytes) BK_DEF_INT_MUL(u, uint##w##_t, w, bytes) \
-    BK_DEF_INT_REST(i, int##w##_t, w, bytes) BK_DEF_INT_REST(u, uint##w##_t, w, bytes)
-BK_DEF_INT(8, 1)
-BK_DEF_INT(16, 2)
-BK_DEF_INT(32, 4)
+#define BK_VECTOR_PASS
+#include "ops/all.h"
 
-#if BK_VBITS == 128
-/*
- * 128-bit ISAs (SSE2, NEON) have no 64-bit lane multiply, and building one
- * from three 32x32->64 multiplies measured slower than scalar imul (i64 mul,
- * 16 KiB: 65 GB/s against 98). The scalar loop is this target's best kernel.
- */
-#define BK_DEF_INT_MUL_SCALAR(p, T)                                            \
-    static void mul_##p##64(void *a, const void *b, size_t n) { bk_s_mul_##p##64(a, b, n); } \
-    static void scale_##p##64(void *a, size_t n, T k) { bk_s_scale_##p##64(a, n, k); }
-BK_DEF_INT_MUL_SCALAR(i, int64_t)
-BK_DEF_INT_MUL_SCALAR(u, uint64_t)
-#else
-BK_DEF_INT_MUL(i, int64_t, 64, 8)
-BK_DEF_INT_MUL(u, uint64_t, 64, 8)
-#endif
-BK_DEF_INT_REST(i, int64_t, 64, 8)
-BK_DEF_INT_REST(u, uint64_t, 64, 8)
-
-/* ---- float and complex elementwise ops ---------------------------------- */
-
-BK_DEF_BINARY(add_f32, 4, bk_vf, vf_load, vf_store, vf_add, bk_s_add_f32)
-BK_DEF_BINARY(mul_f32, 4, bk_vf, vf_load, vf_store, vf_mul, bk_s_mul_f32)
-BK_DEF_SCALE(scale_f32, float, 4, bk_vf, vf_load, vf_store, bk_vf, vf_set1, vf_mul, bk_s_scale_f32)
-BK_DEF_FILL(fill_f32, float, 4, bk_s_fill_f32)
-
-BK_DEF_BINARY(add_f64, 8, bk_vd, vd_load, vd_store, vd_add, bk_s_add_f64)
-BK_DEF_BINARY(mul_f64, 8, bk_vd, vd_load, vd_store, vd_mul, bk_s_mul_f64)
-BK_DEF_SCALE(scale_f64, double, 8, bk_vd, vd_load, vd_store, bk_vd, vd_set1, vd_mul, bk_s_scale_f64)
-BK_DEF_FILL(fill_f64, double, 8, bk_s_fill_f64)
-
-/* Complex scale by k: the multiply of vec.h with b's halves broadcast once. */
-typedef struct { bk_vf re, im; } bk_vf_pair;
-typedef struct { bk_vd re, im; } bk_vd_pair;
-BK_INLINE bk_vf_pair c64_splat(bk_c64 k) {
-    bk_vf_pair r = {vf_set1(k.re), vf_set1(k.im)};
-    return r;
-}
-BK_INLINE bk_vd_pair c128_splat(bk_c128 k) {
-    bk_vd_pair r = {vd_set1(k.re), vd_set1(k.im)};
-    return r;
-}
-BK_INLINE bk_vf c64_scale(bk_vf x, bk_vf_pair k) {
-    return vf_add(vf_mul(x, k.re), vf_xor(vf_mul(vf_swap_pairs(x), k.im), vf_sign_re()));
-}
-BK_INLINE bk_vd c128_scale(bk_vd x, bk_vd_pair k) {
-    return vd_add(vd_mul(x, k.re), vd_xor(vd_mul(vd_swap_pairs(x), k.im), vd_sign_re()));
-}
-
-BK_DEF_BINARY(add_c64, 8, bk_vf, vf_load, vf_store, vf_add, bk_s_add_c64)
-BK_DEF_BINARY(mul_c64, 8, bk_vf, vf_load, vf_store, vc64_mul, bk_s_mul_c64)
-BK_DEF_SCALE(scale_c64, bk_c64, 8, bk_vf, vf_load, vf_store, bk_vf_pair, c64_splat, c64_scale,
-             bk_s_scale_c64)
-BK_DEF_FILL(fill_c64, bk_c64, 8, bk_s_fill_c64)
-
-BK_DEF_BINARY(add_c128, 16, bk_vd, vd_load, vd_store, vd_add, bk_s_add_c128)
-BK_DEF_BINARY(mul_c128, 16, bk_vd, vd_load, vd_store, vc128_mul, bk_s_mul_c128)
-BK_DEF_SCALE(scale_c128, bk_c128, 16, bk_vd, vd_load, vd_store, bk_vd_pair, c128_splat,
-             c128_scale, bk_s_scale_c128)
-BK_DEF_FILL(fill_c128, bk_c128, 16, bk_s_fill_c128)
-
-/* ---- float sums ---------------------------------------------------------- */
-
-/*
- * Lane-wise blocked pairwise sums: BK_ACC accumulators take BK_DEPTH vectors
- * each per block (enough independent adds to hide the adder's latency), the
- * accumulators are added as a tree, and block sums combine pairwise. Every
- * element passes through at most BK_DEPTH + 3 + log2(blocks) + 1 additions
- * before the lanes are added, again as a tree.
- */
-enum { BK_ACC = 8, BK_DEPTH = 16 };
-
-#define BK_DEF_FSUM_LANES(R, P, V)                                             \
-    BK_PAIRWISE(P, V, P##_add, P##_set1((R)-0.0))                              \
-    static V fsum_lanes_##R(const char *p, size_t nvec) {                      \
-        bk_pairwise_##P pw;                                                    \
-        pw.count = 0;                                                          \
-        for (size_t i = 0; i < nvec;) {                                        \
-            size_t m = nvec - i < BK_ACC * BK_DEPTH ? nvec - i : BK_ACC * BK_DEPTH; \
-            V acc[BK_ACC];                                                     \
-            for (int u = 0; u < BK_ACC; u++)                                   \
-                acc[u] = P##_set1((R)-0.0);                                    \
-            size_t j = 0;                                                      \
-            for (; j + BK_ACC <= m; j += BK_ACC)                               \
-                for (int u = 0; u < BK_ACC; u++)                               \
-                    acc[u] = P##_add(acc[u], P##_load(p + (i + j + u) * BK_VBYTES)); \
-            for (int u = 0; j < m; j++, u++)                                   \
-                acc[u] = P##_add(acc[u], P##_load(p + (i + j) * BK_VBYTES));   \
-            V block = P##_add(P##_add(P##_add(acc[0], acc[1]), P##_add(acc[2], acc[3])), \
-                              P##_add(P##_add(acc[4], acc[5]), P##_add(acc[6], acc[7]))); \
-            bk_pairwise_push_##P(&pw, block);                                  \
-            i += m;                                                            \
-        }                                                                      \
-        return bk_pairwise_total_##P(&pw);                                     \
-    }                                                                          \
-    /* Adds w lanes spaced `step` apart by halving: a tree, like the rest. */  \
-    static R lanes_tree_##R(R *l, size_t w, size_t step) {                     \
-        for (; w > 1; w /= 2)                                                  \
-            for (size_t i = 0; i < w / 2; i++)                                 \
-                l[i * step] = l[i * step] + l[(i + w / 2) * step];             \
-        return l[0];                                                           \
-    }
-BK_DEF_FSUM_LANES(float, vf, bk_vf)
-BK_DEF_FSUM_LANES(double, vd, bk_vd)
-
-#define BK_DEF_FSUM_REAL(name, R, P)                                           \
-    static R sum_##name(const void *a, size_t n) {                             \
-        enum { W = BK_VBYTES / sizeof(R) };                                    \
-        if (n < W)                                                             \
-            return bk_s_sum_##name(a, n);                                      \
-        BK_LARGE_TO_AVX2(sum_##name, n * sizeof(R), a, n)                      \
-        size_t nvec = n / W;                                                   \
-        R lanes[W];                                                            \
-        P##_store(lanes, fsum_lanes_##R((const char *)a, nvec));               \
-        return lanes_tree_##R(lanes, W, 1) +                                   \
-               bk_s_fsum_##R((const char *)a + nvec * BK_VBYTES, n - nvec * W, 1); \
-    }
-BK_DEF_FSUM_REAL(f32, float, vf)
-BK_DEF_FSUM_REAL(f64, double, vd)
-
-/* Complex sums are real sums of interleaved pairs: even lanes re, odd im. */
-#define BK_DEF_FSUM_COMPLEX(name, T, R, P)                                     \
-    static T sum_##name(const void *a, size_t n) {                             \
-        enum { W = BK_VBYTES / sizeof(T) };                                    \
-        if (n < W)                                                             \
-            return bk_s_sum_##name(a, n);                                      \
-        BK_LARGE_TO_AVX2(sum_##name, n * sizeof(T), a, n)                      \
-        size_t nvec = n / W;                                                   \
-        R lanes[2 * W];                                                        \
-        P##_store(lanes, fsum_lanes_##R((const char *)a, nvec));               \
-        const char *tail = (const char *)a + nvec * BK_VBYTES;                 \
-        T s = {lanes_tree_##R(lanes, W, 2) + bk_s_fsum_##R(tail, n - nvec * W, 2), \
-               lanes_tree_##R(lanes + 1, W, 2) +                               \
-                   bk_s_fsum_##R(tail + sizeof(R), n - nvec * W, 2)};          \
-        return s;                                                              \
-    }
-BK_DEF_FSUM_COMPLEX(c64, bk_c64, float, vf)
-BK_DEF_FSUM_COMPLEX(c128, bk_c128, double, vd)
-
-/* ---- integer sums --------------------------------------------------------- */
-
-/* Integer sums are exact modulo 2^64, so their order is free. */
-BK_INLINE uint64_t hsum_u64(bk_vi v) {
-    uint64_t l[BK_VBYTES / 8], s = 0;
-    vi_store(l, v);
-    for (size_t i = 0; i < BK_VBYTES / 8; i++)
-        s += l[i];
-    return s;
-}
-BK_INLINE uint64_t hsum_i32(bk_vi v) {
-    int32_t l[BK_VBYTES / 4];
-    uint64_t s = 0;
-    vi_store(l, v);
-    for (size_t i = 0; i < BK_VBYTES / 4; i++)
-        s += (uint64_t)(int64_t)l[i];
-    return s;
-}
-
-/*
- * 8 bits: one SAD against zero sums 8 bytes into a 64-bit lane. XOR with 0x80
- * maps int8 x to the uint8 x + 128, so the same SAD serves signed data.
- */
-static uint64_t vsum8(const char *p, size_t nvec, uint8_t bias) {
-    const bk_vi bv = vi_set1_8(bias);
-    bk_vi acc[4] = {vi_zero(), vi_zero(), vi_zero(), vi_zero()};
-    size_t i = 0;
-    for (; i + 4 <= nvec; i += 4)
-        for (int u = 0; u < 4; u++)
-            acc[u] = vi_add64(acc[u], vi_sad8(vi_xor(vi_load(p + (i + u) * BK_VBYTES), bv)));
-    for (; i < nvec; i++)
-        acc[0] = vi_add64(acc[0], vi_sad8(vi_xor(vi_load(p + i * BK_VBYTES), bv)));
-    return hsum_u64(vi_add64(vi_add64(acc[0], acc[1]), vi_add64(acc[2], acc[3])));
-}
-
-/*
- * 16 bits: a multiply-add by 1 sums signed pairs into 32-bit lanes (|pair| <=
- * 2^16), so a lane can take 2^15 - 1 pairs before it could overflow; blocks
- * of 8192 vectors per accumulator stay far below that. XOR with 0x8000 maps
- * uint16 x to the int16 x - 32768.
- */
-static uint64_t vsum16(const char *p, size_t nvec, uint16_t bias) {
-    const bk_vi bv = vi_set1_16(bias);
-    uint64_t total = 0;
-    for (size_t i = 0; i < nvec;) {
-        size_t m = nvec - i < 4 * 8192 ? nvec - i : 4 * 8192;
-        bk_vi acc[4] = {vi_zero(), vi_zero(), vi_zero(), vi_zero()};
-        size_t j = 0;
-        for (; j + 4 <= m; j += 4)
-            for (int u = 0; u < 4; u++)
-                acc[u] = vi_add32(acc[u],
-                                  vi_hadd16(vi_xor(vi_load(p + (i + j + u) * BK_VBYTES), bv)));
-        for (; j < m; j++)
-            acc[0] = vi_add32(acc[0], vi_hadd16(vi_xor(vi_load(p + (i + j) * BK_VBYTES), bv)));
-        for (int u = 0; u < 4; u++)
-            total += hsum_i32(acc[u]);
-        i += m;
-    }
-    return total;
-}
-
-/*
- * 32 bits: each 64-bit lane's two halves are added, zero-extended, into
- * 64-bit accumulators. XOR with 2^31 maps int32 x to the uint32 x + 2^31.
- */
-static uint64_t vsum32(const char *p, size_t nvec, uint32_t bias) {
-    const bk_vi bv = vi_set1_32(bias);
-    bk_vi acc[4] = {vi_zero(), vi_zero(), vi_zero(), vi_zero()};
-    size_t i = 0;
-    for (; i + 2 <= nvec; i += 2)
-        for (int u = 0; u < 2; u++) {
-            bk_vi x = vi_xor(vi_load(p + (i + u) * BK_VBYTES), bv);
-            acc[2 * u] = vi_add64(acc[2 * u], vi_lo32(x));
-            acc[2 * u + 1] = vi_add64(acc[2 * u + 1], vi_hi32(x));
-        }
-    for (; i < nvec; i++) {
-        bk_vi x = vi_xor(vi_load(p + i * BK_VBYTES), bv);
-        acc[0] = vi_add64(acc[0], vi_lo32(x));
-        acc[1] = vi_add64(acc[1], vi_hi32(x));
-    }
-    return hsum_u64(vi_add64(vi_add64(acc[0], acc[1]), vi_add64(acc[2], acc[3])));
-}
-
-static uint64_t vsum64(const char *p, size_t nvec, uint64_t bias) {
-    (void)bias; /* 64-bit lanes wrap identically for both signednesses */
-    bk_vi acc[4] = {vi_zero(), vi_zero(), vi_zero(), vi_zero()};
-    size_t i = 0;
-    for (; i + 4 <= nvec; i += 4)
-        for (int u = 0; u < 4; u++)
-            acc[u] = vi_add64(acc[u], vi_load(p + (i + u) * BK_VBYTES));
-    for (; i < nvec; i++)
-        acc[0] = vi_add64(acc[0], vi_load(p + i * BK_VBYTES));
-    return hsum_u64(vi_add64(vi_add64(acc[0], acc[1]), vi_add64(acc[2], acc[3])));
-}
-
-/*
- * sum = (biased vector sum) - bias * (elements in it) + scalar tail, all
- * modulo 2^64. For unsigned 16-bit the bias is negative (x - 32768), so the
- * correction adds.
- */
-#define BK_DEF_ISUM(name, S, w, bias, correction)                              \
-    static S sum_##name(const void *a, size_t n) {                             \
-        enum { W = BK_VBYTES / (w / 8) };                                      \
-        if (n < W) /* no pointer arithmetic on a, which may be NULL */         \
-            return bk_s_sum_##name(a, n);                                      \
-        BK_LARGE_TO_AVX2(sum_##name, n * (w / 8), a, n)                        \
-        size_t nvec = n / W, m = nvec * W;                                     \
-        uint64_t s = vsum##w((const char *)a, nvec, bias) + (uint64_t)(correction) * m; \
-        return (S)(s + (uint64_t)bk_s_sum_##name((const char *)a + m * (w / 8), n - m)); \
-    }
-BK_DEF_ISUM(i8, int64_t, 8, 0x80, -(uint64_t)0x80)
-BK_DEF_ISUM(u8, uint64_t, 8, 0, 0)
-BK_DEF_ISUM(i16, int64_t, 16, 0, 0)
-BK_DEF_ISUM(u16, uint64_t, 16, 0x8000, 0x8000)
-BK_DEF_ISUM(i32, int64_t, 32, 0x80000000u, -(uint64_t)0x80000000u)
-BK_DEF_ISUM(u32, uint64_t, 32, 0, 0)
-BK_DEF_ISUM(i64, int64_t, 64, 0, 0)
-BK_DEF_ISUM(u64, uint64_t, 64, 0, 0)
-
-/* ---- the table ------------------------------------------------------------ */
-
-const bk_kernel_table BK_TABLE_NAME = {BK_DTYPES(BK_TABLE_ENTRY)};
+const bk_kernel_table BK_TABLE_NAME = {BK_OPS_DTYPES(BK_TABLE_ENTRY)};

@@ -9,25 +9,37 @@
 
 #include "bufkern.h"
 
+/*
+ * The slot of op for one dtype, by the op's form. The elementwise kernels take
+ * their destination first and may be called with out == a (or out == b)
+ * exactly; any other overlap is resolved in api.c before they run.
+ */
+#define BK_SLOT_reduce(op, name, T, S) S (*op##_##name)(const void *a, size_t n);
+#define BK_SLOT_extreme(op, name, T, S) T (*op##_##name)(const void *a, size_t n);
+#define BK_SLOT_dot(op, name, T, S) S (*op##_##name)(const void *a, const void *b, size_t n);
+#define BK_SLOT_fill(op, name, T, S) void (*op##_##name)(void *a, size_t n, T v);
+#define BK_SLOT_scalar(op, name, T, S)                                         \
+    void (*op##_##name)(void *out, const void *a, size_t n, T k);
+#define BK_SLOT_binary(op, name, T, S)                                         \
+    void (*op##_##name)(void *out, const void *a, const void *b, size_t n);
+#define BK_SLOT_unary(op, name, T, S) void (*op##_##name)(void *out, const void *a, size_t n);
+#define BK_SLOT_magnitude BK_SLOT_unary
+
 typedef struct bk_kernel_table {
-#define BK_X_SLOTS(name, ENUM, T, S, kind)                                     \
-    S (*sum_##name)(const void *a, size_t n);                                  \
-    void (*scale_##name)(void *a, size_t n, T k);                              \
-    void (*mul_##name)(void *a, const void *b, size_t n);                      \
-    void (*add_##name)(void *a, const void *b, size_t n);                      \
-    void (*fill_##name)(void *a, size_t n, T v);
-    BK_DTYPES(BK_X_SLOTS)
-#undef BK_X_SLOTS
+#define BK_X_SLOT(op, pyname, form, name, ENUM, T, S, kind, R, RENUM)          \
+    BK_SLOT_##form(op, name, T, S)
+    BK_OPS_DTYPES(BK_X_SLOT)
+#undef BK_X_SLOT
 } bk_kernel_table;
 
 /*
- * Fills a table from functions named <prefix>sum_<dtype>, <prefix>scale_<dtype>...
- * Every target names its kernels this way.
+ * Table entries: a SIMD target names its kernels <op>_<dtype>; the scalar
+ * target's are the definitions bk_s_<op>_<dtype> themselves.
  */
-#define BK_TABLE_ENTRY(name, ENUM, T, S, kind)                                 \
-    .sum_##name = sum_##name, .scale_##name = scale_##name,                    \
-    .mul_##name = mul_##name, .add_##name = add_##name,                        \
-    .fill_##name = fill_##name,
+#define BK_TABLE_ENTRY(op, pyname, form, name, ENUM, T, S, kind, R, RENUM)    \
+    .op##_##name = op##_##name,
+#define BK_TABLE_ENTRY_SCALAR(op, pyname, form, name, ENUM, T, S, kind, R, RENUM) \
+    .op##_##name = bk_s_##op##_##name,
 
 extern const bk_kernel_table bk_table_scalar;
 extern const bk_kernel_table bk_table_sse2;
@@ -37,18 +49,25 @@ extern const bk_kernel_table bk_table_neon;
 
 
 /*
- * The active target's table. Resolved once, on first use; a race between two
- * first uses is benign because both resolve to the same table.
+ * A target: its name, the CPU features it needs (BK_CPU_* of dispatch.c) and
+ * its kernels. The active target is one pointer to one of these immutable
+ * records, so a reader always gets a name and kernels that belong together.
+ * Resolved once, on first use; a race between two first uses is benign
+ * because both resolve to the same record.
  */
 #include <stdatomic.h>
-extern _Atomic(const bk_kernel_table *) bk_active_kernels;
-const bk_kernel_table *bk_resolve_kernels(void);
-static inline const bk_kernel_table *bk_kernels(void) {
-    const bk_kernel_table *t =
-        atomic_load_explicit(&bk_active_kernels, memory_order_acquire);
-    return t ? t : bk_resolve_kernels();
+typedef struct bk_target {
+    const char *name;
+    unsigned needs;
+    const bk_kernel_table *table;
+} bk_target;
+extern _Atomic(const bk_target *) bk_active;
+const bk_target *bk_resolve_target(void);
+static inline const bk_target *bk_active_target(void) {
+    const bk_target *t = atomic_load_explicit(&bk_active, memory_order_acquire);
+    return t ? t : bk_resolve_target();
 }
-
+static inline const bk_kernel_table *bk_kernels(void) { return bk_active_target()->table; }
 
 /*
  * Arrays of at least this many bytes count as beyond the caches: fills use

@@ -71,6 +71,10 @@ BK_INLINE bk_vi vi_add8(bk_vi a, bk_vi b) { return BK_MM(add_epi8)(a, b); }
 BK_INLINE bk_vi vi_add16(bk_vi a, bk_vi b) { return BK_MM(add_epi16)(a, b); }
 BK_INLINE bk_vi vi_add32(bk_vi a, bk_vi b) { return BK_MM(add_epi32)(a, b); }
 BK_INLINE bk_vi vi_add64(bk_vi a, bk_vi b) { return BK_MM(add_epi64)(a, b); }
+BK_INLINE bk_vi vi_sub8(bk_vi a, bk_vi b) { return BK_MM(sub_epi8)(a, b); }
+BK_INLINE bk_vi vi_sub16(bk_vi a, bk_vi b) { return BK_MM(sub_epi16)(a, b); }
+BK_INLINE bk_vi vi_sub32(bk_vi a, bk_vi b) { return BK_MM(sub_epi32)(a, b); }
+BK_INLINE bk_vi vi_sub64(bk_vi a, bk_vi b) { return BK_MM(sub_epi64)(a, b); }
 
 /* There is no 8-bit multiply: even and odd bytes go through 16-bit ones. */
 BK_INLINE bk_vi vi_mul8(bk_vi a, bk_vi b) {
@@ -117,24 +121,34 @@ BK_INLINE bk_vf vf_load(const void *p) { return BK_MM(loadu_ps)((const float *)p
 BK_INLINE void vf_store(void *p, bk_vf v) { BK_MM(storeu_ps)((float *)p, v); }
 BK_INLINE bk_vf vf_set1(float x) { return BK_MM(set1_ps)(x); }
 BK_INLINE bk_vf vf_add(bk_vf a, bk_vf b) { return BK_MM(add_ps)(a, b); }
+BK_INLINE bk_vf vf_sub(bk_vf a, bk_vf b) { return BK_MM(sub_ps)(a, b); }
 BK_INLINE bk_vf vf_mul(bk_vf a, bk_vf b) { return BK_MM(mul_ps)(a, b); }
+BK_INLINE bk_vf vf_div(bk_vf a, bk_vf b) { return BK_MM(div_ps)(a, b); }
 BK_INLINE bk_vf vf_xor(bk_vf a, bk_vf b) { return BK_MM(xor_ps)(a, b); }
 
 BK_INLINE bk_vd vd_load(const void *p) { return BK_MM(loadu_pd)((const double *)p); }
 BK_INLINE void vd_store(void *p, bk_vd v) { BK_MM(storeu_pd)((double *)p, v); }
 BK_INLINE bk_vd vd_set1(double x) { return BK_MM(set1_pd)(x); }
 BK_INLINE bk_vd vd_add(bk_vd a, bk_vd b) { return BK_MM(add_pd)(a, b); }
+BK_INLINE bk_vd vd_sub(bk_vd a, bk_vd b) { return BK_MM(sub_pd)(a, b); }
 BK_INLINE bk_vd vd_mul(bk_vd a, bk_vd b) { return BK_MM(mul_pd)(a, b); }
+BK_INLINE bk_vd vd_div(bk_vd a, bk_vd b) { return BK_MM(div_pd)(a, b); }
 BK_INLINE bk_vd vd_xor(bk_vd a, bk_vd b) { return BK_MM(xor_pd)(a, b); }
 
 /* ---- complex: interleaved (re, im) pairs -------------------------------- */
 
-/* Sign bit on the real lane of each pair, to turn a + b into a - b there. */
+/* Sign bit on the real lane of each pair, to turn a + b into a - b there,
+ * and on the imaginary lane, to conjugate. */
 BK_INLINE bk_vf vf_sign_re(void) { return vi_as_vf(vi_set1_64(0x80000000u)); }
+BK_INLINE bk_vf vf_sign_im(void) { return vi_as_vf(vi_set1_64(0x8000000000000000u)); }
 /* Loaded from data: GCC 12 rebuilt the alternating constant in every loop
  * iteration at 512 bits when it was written as set_epi64. */
-static const uint64_t bk_sign_re64[8] = {1ull << 63, 0, 1ull << 63, 0, 1ull << 63, 0, 1ull << 63, 0};
+/* One more entry than a vector holds: from index 1 on it is the imaginary
+ * lanes' pattern. */
+static const uint64_t bk_sign_re64[9] = {1ull << 63, 0, 1ull << 63, 0, 1ull << 63,
+                                         0,          1ull << 63, 0, 1ull << 63};
 BK_INLINE bk_vd vd_sign_re(void) { return vi_as_vd(vi_load(bk_sign_re64)); }
+BK_INLINE bk_vd vd_sign_im(void) { return vi_as_vd(vi_load(bk_sign_re64 + 1)); }
 
 #if BK_VBITS == 512
 /*

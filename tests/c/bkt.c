@@ -21,9 +21,9 @@ const char *const bkt_mode_names[BKT_NMODES] = {"any", "finite", "intval", "spec
 #define BKT_KIND_float BKT_FLOAT
 #define BKT_KIND_sint BKT_SINT
 #define BKT_KIND_uint BKT_UINT
-#define BKT_KIND_complex BKT_COMPLEX
+#define BKT_KIND_cplx BKT_COMPLEX
 
-#define BKT_X_THUNKS(name, ENUM, T, S, kind)                                   \
+#define BKT_X_THUNKS(name, ENUM, T, S, kind, R, RENUM)                                   \
     static void bkt_sum_##name(const void *a, size_t n, void *out) {           \
         S s = bk_sum_##name((const T *)a, n);                                  \
         memcpy(out, &s, sizeof s);                                             \
@@ -48,7 +48,7 @@ BK_DTYPES(BKT_X_THUNKS)
 #undef BKT_X_THUNKS
 
 const bkt_dtype bkt_dtypes[] = {
-#define BKT_X_ROW(name, ENUM, T, S, kind)                                      \
+#define BKT_X_ROW(name, ENUM, T, S, kind, R, RENUM)                                      \
     {#name,          ENUM,          sizeof(T),     sizeof(S),     BKT_KIND_##kind,                 \
      bkt_sum_##name, bkt_scale_##name, bkt_mul_##name, bkt_add_##name, bkt_fill_##name},
     BK_DTYPES(BKT_X_ROW)

@@ -83,9 +83,9 @@ typedef struct dtinfo {
 #define KIND_float K_FLOAT
 #define KIND_sint K_SINT
 #define KIND_uint K_UINT
-#define KIND_complex K_COMPLEX
+#define KIND_cplx K_COMPLEX
 static const dtinfo dts[BK_NDTYPES] = {
-#define X(name, ENUM, T, S, kind) \
+#define X(name, ENUM, T, S, kind, R, RENUM) \
     [ENUM] = {#name, sizeof(T), KIND_##kind == K_COMPLEX ? sizeof(T) / 2 : sizeof(T), KIND_##kind},
     BK_DTYPES(X)
 #undef X
@@ -251,7 +251,7 @@ static void region_free(region *r) {
 /* ---- the reference: elementwise ops -------------------------------------- */
 
 /* Element access at any address, one pair of helpers per dtype. */
-#define X(name, ENUM, T, S, kind)                                \
+#define X(name, ENUM, T, S, kind, R, RENUM)                                \
     static inline T ld_##name(const void *p, size_t i) {         \
         T x;                                                     \
         memcpy(&x, (const uint8_t *)p + i * sizeof x, sizeof x); \

@@ -1,0 +1,232 @@
+/*
+ * sum: the sum of a[0..n). Integers wrap modulo 2^64 in int64/uint64; floats
+ * are blocked pairwise sums (see BK_PAIRWISE), so the error bound holds by
+ * construction on every target; complex sums are two real sums.
+ */
+#ifndef BK_OPS_SUM_H
+#define BK_OPS_SUM_H
+#define BK_S_SUM_sint(name, T, S, R)                                           \
+    static inline S bk_s_sum_##name(const void *a, size_t n) {                 \
+        uint64_t acc = 0;                                                      \
+        for (size_t i = 0; i < n; i++)                                         \
+            acc += (uint64_t)bk_ld_##name(a, i);                               \
+        return (S)acc;                                                         \
+    }
+#define BK_S_SUM_uint BK_S_SUM_sint
+#define BK_S_SUM_float(name, T, S, R)                                          \
+    static inline S bk_s_sum_##name(const void *a, size_t n) {                 \
+        return n ? bk_s_fsum_##R(a, n, 1) : (S)0;                              \
+    }
+#define BK_S_SUM_cplx(name, T, S, R)                                        \
+    static inline S bk_s_sum_##name(const void *a, size_t n) {                 \
+        S s = {0, 0};                                                          \
+        if (n) {                                                               \
+            s.re = bk_s_fsum_##R(a, n, 2);                                     \
+            s.im = bk_s_fsum_##R((const R *)a + 1, n, 2);                      \
+        }                                                                      \
+        return s;                                                              \
+    }
+#define BK_X_S_SUM(name, ENUM, T, S, kind, R, RENUM) BK_S_SUM_##kind(name, T, S, R)
+BK_DTYPES(BK_X_S_SUM)
+#undef BK_X_S_SUM
+#endif
+
+#if defined(BK_VECTOR_PASS) && !defined(BK_OPS_SUM_V)
+#define BK_OPS_SUM_V
+/* ---- float sums ---------------------------------------------------------- */
+
+/*
+ * Lane-wise blocked pairwise sums: BK_ACC accumulators take BK_DEPTH vectors
+ * each per block (enough independent adds to hide the adder's latency), the
+ * accumulators are added as a tree, and block sums combine pairwise. Every
+ * element passes through at most BK_DEPTH + 3 + log2(blocks) + 1 additions
+ * before the lanes are added, again as a tree.
+ */
+enum { BK_ACC = 8, BK_DEPTH = 16 };
+
+#define BK_DEF_FSUM_LANES(R, P, V)                                             \
+    BK_PAIRWISE(P, V, P##_add, P##_set1((R)-0.0))                              \
+    static V fsum_lanes_##R(const char *p, size_t nvec) {                      \
+        bk_pairwise_##P pw;                                                    \
+        pw.count = 0;                                                          \
+        for (size_t i = 0; i < nvec;) {                                        \
+            size_t m = nvec - i < BK_ACC * BK_DEPTH ? nvec - i : BK_ACC * BK_DEPTH; \
+            V acc[BK_ACC];                                                     \
+            for (int u = 0; u < BK_ACC; u++)                                   \
+                acc[u] = P##_set1((R)-0.0);                                    \
+            size_t j = 0;                                                      \
+            for (; j + BK_ACC <= m; j += BK_ACC)                               \
+                for (int u = 0; u < BK_ACC; u++)                               \
+                    acc[u] = P##_add(acc[u], P##_load(p + (i + j + u) * BK_VBYTES)); \
+            for (int u = 0; j < m; j++, u++)                                   \
+                acc[u] = P##_add(acc[u], P##_load(p + (i + j) * BK_VBYTES));   \
+            V block = P##_add(P##_add(P##_add(acc[0], acc[1]), P##_add(acc[2], acc[3])), \
+                              P##_add(P##_add(acc[4], acc[5]), P##_add(acc[6], acc[7]))); \
+            bk_pairwise_push_##P(&pw, block);                                  \
+            i += m;                                                            \
+        }                                                                      \
+        return bk_pairwise_total_##P(&pw);                                     \
+    }                                                                          \
+    /* Adds w lanes spaced `step` apart by halving: a tree, like the rest. */  \
+    static R lanes_tree_##R(R *l, size_t w, size_t step) {                     \
+        for (; w > 1; w /= 2)                                                  \
+            for (size_t i = 0; i < w / 2; i++)                                 \
+                l[i * step] = l[i * step] + l[(i + w / 2) * step];             \
+        return l[0];                                                           \
+    }
+BK_DEF_FSUM_LANES(float, vf, bk_vf)
+BK_DEF_FSUM_LANES(double, vd, bk_vd)
+
+#define BK_DEF_FSUM_REAL(name, R, P)                                           \
+    static R sum_##name(const void *a, size_t n) {                             \
+        enum { W = BK_VBYTES / sizeof(R) };                                    \
+        if (n < W)                                                             \
+            return bk_s_sum_##name(a, n);                                      \
+        BK_LARGE_TO_AVX2(sum_##name, n * sizeof(R), a, n)                      \
+        size_t nvec = n / W;                                                   \
+        R lanes[W];                                                            \
+        P##_store(lanes, fsum_lanes_##R((const char *)a, nvec));               \
+        return lanes_tree_##R(lanes, W, 1) +                                   \
+               bk_s_fsum_##R((const char *)a + nvec * BK_VBYTES, n - nvec * W, 1); \
+    }
+BK_DEF_FSUM_REAL(f32, float, vf)
+BK_DEF_FSUM_REAL(f64, double, vd)
+
+/* Complex sums are real sums of interleaved pairs: even lanes re, odd im. */
+#define BK_DEF_FSUM_COMPLEX(name, T, R, P)                                     \
+    static T sum_##name(const void *a, size_t n) {                             \
+        enum { W = BK_VBYTES / sizeof(T) };                                    \
+        if (n < W)                                                             \
+            return bk_s_sum_##name(a, n);                                      \
+        BK_LARGE_TO_AVX2(sum_##name, n * sizeof(T), a, n)                      \
+        size_t nvec = n / W;                                                   \
+        R lanes[2 * W];                                                        \
+        P##_store(lanes, fsum_lanes_##R((const char *)a, nvec));               \
+        const char *tail = (const char *)a + nvec * BK_VBYTES;                 \
+        T s = {lanes_tree_##R(lanes, W, 2) + bk_s_fsum_##R(tail, n - nvec * W, 2), \
+               lanes_tree_##R(lanes + 1, W, 2) +                               \
+                   bk_s_fsum_##R(tail + sizeof(R), n - nvec * W, 2)};          \
+        return s;                                                              \
+    }
+BK_DEF_FSUM_COMPLEX(c64, bk_c64, float, vf)
+BK_DEF_FSUM_COMPLEX(c128, bk_c128, double, vd)
+
+/* ---- integer sums --------------------------------------------------------- */
+
+/* Integer sums are exact modulo 2^64, so their order is free. */
+BK_INLINE uint64_t hsum_u64(bk_vi v) {
+    uint64_t l[BK_VBYTES / 8], s = 0;
+    vi_store(l, v);
+    for (size_t i = 0; i < BK_VBYTES / 8; i++)
+        s += l[i];
+    return s;
+}
+BK_INLINE uint64_t hsum_i32(bk_vi v) {
+    int32_t l[BK_VBYTES / 4];
+    uint64_t s = 0;
+    vi_store(l, v);
+    for (size_t i = 0; i < BK_VBYTES / 4; i++)
+        s += (uint64_t)(int64_t)l[i];
+    return s;
+}
+
+/*
+ * 8 bits: one SAD against zero sums 8 bytes into a 64-bit lane. XOR with 0x80
+ * maps int8 x to the uint8 x + 128, so the same SAD serves signed data.
+ */
+static uint64_t vsum8(const char *p, size_t nvec, uint8_t bias) {
+    const bk_vi bv = vi_set1_8(bias);
+    bk_vi acc[4] = {vi_zero(), vi_zero(), vi_zero(), vi_zero()};
+    size_t i = 0;
+    for (; i + 4 <= nvec; i += 4)
+        for (int u = 0; u < 4; u++)
+            acc[u] = vi_add64(acc[u], vi_sad8(vi_xor(vi_load(p + (i + u) * BK_VBYTES), bv)));
+    for (; i < nvec; i++)
+        acc[0] = vi_add64(acc[0], vi_sad8(vi_xor(vi_load(p + i * BK_VBYTES), bv)));
+    return hsum_u64(vi_add64(vi_add64(acc[0], acc[1]), vi_add64(acc[2], acc[3])));
+}
+
+/*
+ * 16 bits: a multiply-add by 1 sums signed pairs into 32-bit lanes (|pair| <=
+ * 2^16), so a lane can take 2^15 - 1 pairs before it could overflow; blocks
+ * of 8192 vectors per accumulator stay far below that. XOR with 0x8000 maps
+ * uint16 x to the int16 x - 32768.
+ */
+static uint64_t vsum16(const char *p, size_t nvec, uint16_t bias) {
+    const bk_vi bv = vi_set1_16(bias);
+    uint64_t total = 0;
+    for (size_t i = 0; i < nvec;) {
+        size_t m = nvec - i < 4 * 8192 ? nvec - i : 4 * 8192;
+        bk_vi acc[4] = {vi_zero(), vi_zero(), vi_zero(), vi_zero()};
+        size_t j = 0;
+        for (; j + 4 <= m; j += 4)
+            for (int u = 0; u < 4; u++)
+                acc[u] = vi_add32(acc[u],
+                                  vi_hadd16(vi_xor(vi_load(p + (i + j + u) * BK_VBYTES), bv)));
+        for (; j < m; j++)
+            acc[0] = vi_add32(acc[0], vi_hadd16(vi_xor(vi_load(p + (i + j) * BK_VBYTES), bv)));
+        for (int u = 0; u < 4; u++)
+            total += hsum_i32(acc[u]);
+        i += m;
+    }
+    return total;
+}
+
+/*
+ * 32 bits: each 64-bit lane's two halves are added, zero-extended, into
+ * 64-bit accumulators. XOR with 2^31 maps int32 x to the uint32 x + 2^31.
+ */
+static uint64_t vsum32(const char *p, size_t nvec, uint32_t bias) {
+    const bk_vi bv = vi_set1_32(bias);
+    bk_vi acc[4] = {vi_zero(), vi_zero(), vi_zero(), vi_zero()};
+    size_t i = 0;
+    for (; i + 2 <= nvec; i += 2)
+        for (int u = 0; u < 2; u++) {
+            bk_vi x = vi_xor(vi_load(p + (i + u) * BK_VBYTES), bv);
+            acc[2 * u] = vi_add64(acc[2 * u], vi_lo32(x));
+            acc[2 * u + 1] = vi_add64(acc[2 * u + 1], vi_hi32(x));
+        }
+    for (; i < nvec; i++) {
+        bk_vi x = vi_xor(vi_load(p + i * BK_VBYTES), bv);
+        acc[0] = vi_add64(acc[0], vi_lo32(x));
+        acc[1] = vi_add64(acc[1], vi_hi32(x));
+    }
+    return hsum_u64(vi_add64(vi_add64(acc[0], acc[1]), vi_add64(acc[2], acc[3])));
+}
+
+static uint64_t vsum64(const char *p, size_t nvec, uint64_t bias) {
+    (void)bias; /* 64-bit lanes wrap identically for both signednesses */
+    bk_vi acc[4] = {vi_zero(), vi_zero(), vi_zero(), vi_zero()};
+    size_t i = 0;
+    for (; i + 4 <= nvec; i += 4)
+        for (int u = 0; u < 4; u++)
+            acc[u] = vi_add64(acc[u], vi_load(p + (i + u) * BK_VBYTES));
+    for (; i < nvec; i++)
+        acc[0] = vi_add64(acc[0], vi_load(p + i * BK_VBYTES));
+    return hsum_u64(vi_add64(vi_add64(acc[0], acc[1]), vi_add64(acc[2], acc[3])));
+}
+
+/*
+ * sum = (biased vector sum) - bias * (elements in it) + scalar tail, all
+ * modulo 2^64. For unsigned 16-bit the bias is negative (x - 32768), so the
+ * correction adds.
+ */
+#define BK_DEF_ISUM(name, S, w, bias, correction)                              \
+    static S sum_##name(const void *a, size_t n) {                             \
+        enum { W = BK_VBYTES / (w / 8) };                                      \
+        if (n < W) /* no pointer arithmetic on a, which may be NULL */         \
+            return bk_s_sum_##name(a, n);                                      \
+        BK_LARGE_TO_AVX2(sum_##name, n * (w / 8), a, n)                        \
+        size_t nvec = n / W, m = nvec * W;                                     \
+        uint64_t s = vsum##w((const char *)a, nvec, bias) + (uint64_t)(correction) * m; \
+        return (S)(s + (uint64_t)bk_s_sum_##name((const char *)a + m * (w / 8), n - m)); \
+    }
+BK_DEF_ISUM(i8, int64_t, 8, 0x80, -(uint64_t)0x80)
+BK_DEF_ISUM(u8, uint64_t, 8, 0, 0)
+BK_DEF_ISUM(i16, int64_t, 16, 0, 0)
+BK_DEF_ISUM(u16, uint64_t, 16, 0x8000, 0x8000)
+BK_DEF_ISUM(i32, int64_t, 32, 0x80000000u, -(uint64_t)0x80000000u)
+BK_DEF_ISUM(u32, uint64_t, 32, 0, 0)
+BK_DEF_ISUM(i64, int64_t, 64, 0, 0)
+BK_DEF_ISUM(u64, uint64_t, 64, 0, 0)
+#endif
