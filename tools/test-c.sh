@@ -7,7 +7,7 @@
 #       with pkg-config, and run
 #   (d) aarch64 cross build + ctest under qemu-aarch64 (the NEON target)
 #   (e) ThreadSanitizer: many threads making the first call at once, and
-#       switching the target at once
+#       switching the target at once, and kernels split over threads
 # BUFKERN_THOROUGH=1 makes the C tests run their long variant.
 # BUFKERN_C_STEPS="release asan install aarch64 tsan" (the default) picks steps.
 set -euo pipefail
@@ -138,7 +138,7 @@ if has_step tsan; then
     cmake -S . -B build/tsan "${GENERATOR[@]}" -DCMAKE_BUILD_TYPE=Debug -DBUFKERN_SANITIZE=thread \
         -DBUFKERN_BENCH=OFF -DBUFKERN_WERROR="$WERROR" >build/tsan.configure.log 2>&1 ||
         { cat build/tsan.configure.log; fail "configure tsan"; }
-    cmake --build build/tsan --target bk_first_use bk_set_target_race -j "$JOBS" >build/tsan.build.log 2>&1 ||
+    cmake --build build/tsan --target bk_first_use bk_set_target_race bk_threads -j "$JOBS" >build/tsan.build.log 2>&1 ||
         { tail -n 60 build/tsan.build.log; fail "build tsan"; }
     # The race is on first use, so each run is a fresh process.
     for target in "" scalar; do
@@ -151,6 +151,11 @@ if has_step tsan; then
     TSAN_OPTIONS=halt_on_error=1 build/tsan/tests/c/bk_set_target_race >build/tsan.run.log 2>&1 ||
         { cat build/tsan.run.log; fail "ThreadSanitizer (bk_set_target from several threads)"; }
     echo "  bk_set_target from several threads: $(tail -n 1 build/tsan.run.log)"
+    for part in callers bits; do # (fork: ThreadSanitizer cannot start threads after a fork)
+        TSAN_OPTIONS=halt_on_error=1 build/tsan/tests/c/bk_threads $part >build/tsan.run.log 2>&1 ||
+            { cat build/tsan.run.log; fail "ThreadSanitizer (bk_threads $part)"; }
+        echo "  kernels split over threads ($part): $(tail -n 1 build/tsan.run.log)"
+    done
 fi
 
 echo

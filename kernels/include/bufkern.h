@@ -220,6 +220,7 @@ typedef enum bk_status {
     BK_ERR_TARGET = -3, /* unknown target, or one this CPU cannot run */
     BK_ERR_EMPTY = -4,  /* min or max of no elements */
     BK_ERR_NOMEM = -5,  /* a temporary copy could not be allocated */
+    BK_ERR_THREADS = -6, /* a negative number of threads */
 } bk_status;
 
 BK_API const char *bk_status_str(int status);
@@ -302,6 +303,18 @@ BK_API int bk_target_supported(const char *name); /* 1 or 0 */
 BK_API const char *bk_target_name(void);          /* the active target */
 /* Make name the active target; NULL or "" selects the best again. */
 BK_API int bk_set_target(const char *name);
+
+/* ---- threads ------------------------------------------------------------ */
+
+/*
+ * Kernels on large operands split their work over up to this many threads
+ * (the calling thread included; 1 = never split). The default is the number
+ * of CPUs the process may run on, or BUFKERN_THREADS if set. Results are the
+ * same bits for every number of threads. bk_set_threads(0) restores the
+ * default; a negative n is BK_ERR_THREADS.
+ */
+BK_API int bk_get_threads(void);
+BK_API int bk_set_threads(int n);
 
 #ifdef __cplusplus
 }

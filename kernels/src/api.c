@@ -15,8 +15,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "parallel.h"
 #include "scalar_ops.h"
 #include "table.h"
+
+/*
+ * Operands of at least this many bytes are split over threads (elementwise
+ * ops: bytes of a; reductions: bytes read). Measured: see README "Threads".
+ */
+#define BK_SPLIT_BYTES ((size_t)128 << 10)
 
 /* ---- elementwise ops: overlap ------------------------------------------- */
 
@@ -72,6 +79,42 @@ static void bk_ew_chunked(bk_ew_fn fn, char *out, size_t osz, const char *a, con
 }
 
 /*
+ * Elementwise work on operands that are disjoint from out or are out itself,
+ * element for element, split into one contiguous range per thread. Range
+ * edges fall on 64-byte lines of out, so no two threads write one line.
+ * (A magnitude written over its own input is not split: its output runs
+ * through the input at half the pace, into another thread's range.)
+ */
+typedef struct bk_ew_job {
+    bk_ew_fn fn;
+    char *out;
+    const char *a, *b;
+    size_t osz, isz, n, parts, step;
+    const void *k;
+} bk_ew_job;
+
+static void bk_ew_part(void *ctx, size_t i) {
+    const bk_ew_job *j = ctx;
+    size_t lo = j->n / j->parts * i / j->step * j->step;
+    size_t hi = i + 1 == j->parts ? j->n : j->n / j->parts * (i + 1) / j->step * j->step;
+    if (hi > lo)
+        j->fn(j->out + lo * j->osz, j->a + lo * j->isz, j->b ? j->b + lo * j->isz : NULL, hi - lo,
+              j->k);
+}
+
+static void bk_ew_split(bk_ew_fn fn, void *out, size_t osz, const void *a, const void *b,
+                        size_t isz, size_t n, const void *k) {
+    const int threads = n * isz >= BK_SPLIT_BYTES && (osz == isz || out != a) ? bk_get_threads() : 1;
+    if (threads <= 1) {
+        fn(out, a, b, n, k);
+        return;
+    }
+    bk_ew_job j = {fn, (char *)out, (const char *)a, (const char *)b, osz, isz, n,
+                   (size_t)threads, 64 / osz ? 64 / osz : 1, k};
+    bk_parallel_for(j.parts, bk_ew_part, &j);
+}
+
+/*
  * out[i] = op(a[i], b[i]) for any overlap of out with a and b: the result is
  * as if a and b had been copied before the first write. Only out lying partly
  * over two inputs that ask for opposite walks needs a heap copy of one.
@@ -100,7 +143,7 @@ static int bk_ew_run(bk_ew_fn fn, void *out, size_t osz, const void *a, const vo
         rel[j] = BK_FREE;
     }
     if (rel[0] <= BK_SAME && rel[1] <= BK_SAME) {
-        fn(out, in[0], in[1], n, k);
+        bk_ew_split(fn, out, osz, in[0], in[1], isz, n, k);
     } else {
         const int backward = rel[0] == BK_BACKWARD || rel[1] == BK_BACKWARD;
         bk_ew_chunked(fn, (char *)out, osz, (const char *)in[0], (const char *)in[1], isz, n, k,
@@ -181,16 +224,61 @@ BK_OPS_DTYPES(BK_X_EW)
 #define BK_ACC_TOTAL_cplx(S, R, acc, out)                                   \
     ((out).re = bk_pairwise_total_##R(&(acc).re), (out).im = bk_pairwise_total_##R(&(acc).im))
 
-/* Sums and dots: block results pushed in order. B is b for dot, else unused. */
-#define BK_REDUCE_BLOCKS(op, name, T, S, kind, R, CALL)                        \
+/*
+ * The blocks of a long reduction are computed a round at a time, in
+ * parallel (each block's result into its own slot), then combined in index
+ * order. The parts of a round are blocks, so the split never changes a
+ * block and the result is the same for any number of threads.
+ */
+#define BK_RROUND 64
+typedef struct bk_reduce_job {
+    const char *a, *b;
+    size_t isz, n, first; /* first block of the round */
+    void *res;            /* one result slot per block of the round */
+} bk_reduce_job;
+static size_t bk_block_len(const bk_reduce_job *j, size_t i) {
+    size_t lo = (j->first + i) * BK_RBLOCK;
+    return j->n - lo < BK_RBLOCK ? j->n - lo : BK_RBLOCK;
+}
+/* The part function of op for one dtype: block i of the round into res[i]. */
+#define BK_RPART(op, name, T, RT, ARGS)                                        \
+    static void bk_rpart_##op##_##name(void *ctx, size_t i) {                  \
+        const bk_reduce_job *j = ctx;                                          \
+        const size_t off = (j->first + i) * BK_RBLOCK * sizeof(T), m = bk_block_len(j, i); \
+        ((RT *)j->res)[i] = bk_kernels()->op##_##name ARGS;                    \
+    }
+#define BK_ARGS_A (j->a + off, m)
+#define BK_ARGS_AB (j->a + off, j->b + off, m)
+
+/* Runs one round: rounds of blocks [first, first + count). */
+static void bk_reduce_round(bk_part_fn part, bk_reduce_job *j, size_t count) {
+    if (count > 1 && count * BK_RBLOCK * j->isz >= BK_SPLIT_BYTES)
+        bk_parallel_for(count, part, j);
+    else
+        for (size_t i = 0; i < count; i++)
+            part(j, i);
+}
+
+/* Sums and dots: block results pushed in order. */
+#define BK_REDUCE_BLOCKS(op, name, T, S, kind, R, b)                           \
     {                                                                          \
-        if (n <= BK_RBLOCK)                                                    \
-            return CALL(name, T, 0, n);                                                 \
+        bk_reduce_job j = {(const char *)a, (const char *)(b), sizeof(T), n, 0, NULL}; \
+        if (n <= BK_RBLOCK) {                                                  \
+            S one;                                                             \
+            j.res = &one;                                                      \
+            bk_rpart_##op##_##name(&j, 0);                                     \
+            return one;                                                        \
+        }                                                                      \
         BK_ACC_##kind(S, R) acc;                                               \
         BK_ACC_INIT_##kind(acc);                                               \
-        for (size_t i = 0; i < n; i += BK_RBLOCK) {                            \
-            S s = CALL(name, T, i, n - i < BK_RBLOCK ? n - i : BK_RBLOCK);              \
-            BK_ACC_PUSH_##kind(R, acc, s);                                     \
+        S res[BK_RROUND];                                                      \
+        j.res = res;                                                           \
+        for (size_t blocks = (n + BK_RBLOCK - 1) / BK_RBLOCK; j.first < blocks;) { \
+            size_t count = blocks - j.first < BK_RROUND ? blocks - j.first : BK_RROUND; \
+            bk_reduce_round(bk_rpart_##op##_##name, &j, count);                \
+            for (size_t i = 0; i < count; i++)                                 \
+                BK_ACC_PUSH_##kind(R, acc, res[i]);                            \
+            j.first += count;                                                  \
         }                                                                      \
         S total;                                                               \
         BK_ACC_TOTAL_##kind(S, R, acc, total);                                 \
@@ -201,12 +289,19 @@ BK_OPS_DTYPES(BK_X_EW)
  * kernels' own rule (BK_BEFORE in ops/minmax.h). */
 #define BK_EXTREME_BLOCKS(op, name, T, kind, LESS, NEG_FIRST)                  \
     {                                                                          \
-        T m = bk_kernels()->op##_##name(a, n < BK_RBLOCK ? n : BK_RBLOCK);     \
-        for (size_t i = BK_RBLOCK; i < n && m == m; i += BK_RBLOCK) {          \
-            T x = bk_kernels()->op##_##name((const T *)a + i,                  \
-                                            n - i < BK_RBLOCK ? n - i : BK_RBLOCK); \
-            if (x != x || BK_BEFORE_##kind(x, m, LESS, NEG_FIRST))             \
-                m = x;                                                         \
+        bk_reduce_job j = {(const char *)a, NULL, sizeof(T), n, 0, NULL};      \
+        T res[BK_RROUND], m = 0;                                               \
+        j.res = res;                                                           \
+        for (size_t blocks = (n + BK_RBLOCK - 1) / BK_RBLOCK; j.first < blocks;) { \
+            size_t count = blocks - j.first < BK_RROUND ? blocks - j.first : BK_RROUND; \
+            bk_reduce_round(bk_rpart_##op##_##name, &j, count);                \
+            for (size_t i = 0; i < count; i++) {                               \
+                T x = res[i];                                                  \
+                if (j.first + i == 0 ||                                        \
+                    (m == m && (x != x || BK_BEFORE_##kind(x, m, LESS, NEG_FIRST)))) \
+                    m = x; /* a NaN, once there, stays */                     \
+            }                                                                  \
+            j.first += count;                                                  \
         }                                                                      \
         return m;                                                              \
     }
@@ -217,15 +312,15 @@ BK_OPS_DTYPES(BK_X_EW)
 
 /* ---- typed entry points ------------------------------------------------- */
 
-#define BK_SUM_CALL(name, T, i, m) bk_kernels()->sum_##name((const T *)a + (i), (m))
-#define BK_DOT_CALL(name, T, i, m) bk_kernels()->dot_##name((const T *)a + (i), (const T *)b + (i), (m))
-
 #define BK_TYPED_reduce(op, name, T, S, kind, R)                               \
-    S bk_##op##_##name(const T *a, size_t n) BK_REDUCE_BLOCKS(op, name, T, S, kind, R, BK_SUM_CALL)
+    BK_RPART(op, name, T, S, BK_ARGS_A)                                        \
+    S bk_##op##_##name(const T *a, size_t n) BK_REDUCE_BLOCKS(op, name, T, S, kind, R, NULL)
 #define BK_TYPED_dot(op, name, T, S, kind, R)                                  \
+    BK_RPART(op, name, T, S, BK_ARGS_AB)                                       \
     S bk_##op##_##name(const T *a, const T *b, size_t n)                       \
-        BK_REDUCE_BLOCKS(op, name, T, S, kind, R, BK_DOT_CALL)
+        BK_REDUCE_BLOCKS(op, name, T, S, kind, R, b)
 #define BK_TYPED_extreme(op, name, T, S, kind, R)                              \
+    BK_RPART(op, name, T, T, BK_ARGS_A)                                        \
     T bk_##op##_##name(const T *a, size_t n) {                                 \
         if (n == 0)                                                            \
             return bk_kernels()->op##_##name(a, 0); /* the identity */        \
@@ -465,6 +560,8 @@ const char *bk_status_str(int status) {
         return "min or max of no elements";
     case BK_ERR_NOMEM:
         return "out of memory for a temporary copy";
+    case BK_ERR_THREADS:
+        return "the number of threads must be 0 (the default) or more";
     default:
         return "unknown status";
     }

@@ -25,9 +25,11 @@ from bufkern._core import (
     add,
     available_targets,
     fill,
+    get_threads,
     multiply,
     scale,
     set_target,
+    set_threads,
     sum,
     target,
 )
@@ -47,9 +49,18 @@ __all__ = [
     "add",
     "available_targets",
     "fill",
+    "get_threads",
     "multiply",
     "scale",
     "set_target",
+    "set_threads",
     "sum",
     "target",
 ]
+
+try:  # let threadpoolctl see (and limit) bufkern's threads when it is installed
+    from bufkern import _threadpoolctl
+except ImportError:
+    pass
+else:
+    _threadpoolctl.register()

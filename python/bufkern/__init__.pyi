@@ -16,9 +16,11 @@ __all__ = [
     "add",
     "available_targets",
     "fill",
+    "get_threads",
     "multiply",
     "scale",
     "set_target",
+    "set_threads",
     "sum",
     "target",
 ]
@@ -63,6 +65,12 @@ def target() -> str:
 
 def available_targets() -> list[str]:
     """Targets compiled in that this CPU supports, best first."""
+
+def get_threads() -> int:
+    """How many threads kernels on large operands split over (the caller included)."""
+
+def set_threads(n: SupportsIndex, /) -> None:
+    """Split kernels over at most n threads (1: never; 0: the default). ValueError if n < 0."""
 
 def set_target(name: str, /) -> None:
     """Make name the active target; ValueError if it is not available."""

@@ -5,6 +5,7 @@
  */
 #include "bkpy.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -153,6 +154,46 @@ static PyObject *bkpy_gil_threshold(PyObject *module, PyObject *const *args, Py_
     return PyLong_FromSsize_t(old);
 }
 
+/* ---- threads ------------------------------------------------------------ */
+
+static PyObject *bkpy_get_threads(PyObject *module, PyObject *unused) {
+    (void)module;
+    (void)unused;
+    return PyLong_FromLong(bk_get_threads());
+}
+
+static PyObject *bkpy_set_threads(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    (void)module;
+    if (bkpy_nargs("set_threads", nargs, 1) < 0)
+        return NULL;
+    if (!PyLong_Check(args[0]) && !PyIndex_Check(args[0])) {
+        PyErr_Format(PyExc_TypeError, "set_threads() needs an int, not %.200s",
+                     Py_TYPE(args[0])->tp_name);
+        return NULL;
+    }
+    Py_ssize_t n = PyNumber_AsSsize_t(args[0], PyExc_OverflowError);
+    if (n == -1 && PyErr_Occurred())
+        return NULL;
+    if (n < 0 || n > INT_MAX || bk_set_threads((int)n) != BK_OK) {
+        PyErr_Format(PyExc_ValueError,
+                     "set_threads(%zd): the number of threads must be 0 (the default) or more", n);
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+/*
+ * For threadpoolctl, which finds libraries among the loaded shared objects
+ * and calls them through ctypes: the only symbols this module exports besides
+ * its init function (libbufkern's own stay hidden inside it).
+ */
+__attribute__((visibility("default"))) int bufkern_threadpool_get_num_threads(void) {
+    return bk_get_threads();
+}
+__attribute__((visibility("default"))) void bufkern_threadpool_set_num_threads(int n) {
+    bk_set_threads(n);
+}
+
 /* ---- module ------------------------------------------------------------- */
 
 static PyMethodDef bkpy_functions[] = {
@@ -187,6 +228,14 @@ static PyMethodDef bkpy_functions[] = {
      "set_target(name, /)\n--\n\n"
      "Make name the active target for the whole process; ValueError if it is not one of "
      "available_targets()."},
+    {"get_threads", (PyCFunction)bkpy_get_threads, METH_NOARGS,
+     "get_threads()\n--\n\n"
+     "How many threads kernels on large operands split over (the calling thread included). "
+     "The default is the number of CPUs this process may run on, or BUFKERN_THREADS."},
+    {"set_threads", (PyCFunction)(void (*)(void))bkpy_set_threads, METH_FASTCALL,
+     "set_threads(n, /)\n--\n\n"
+     "Split kernels over at most n threads, for the whole process (1: never split; 0: the "
+     "default). Results are the same bits for every n. ValueError for a negative n."},
     {"_gil_threshold", (PyCFunction)(void (*)(void))bkpy_gil_threshold, METH_FASTCALL,
      "_gil_threshold(nbytes=None, /)\n--\n\n"
      "Testing and benchmarking knob: the work in bytes from which ops release the GIL. "

@@ -1,0 +1,17 @@
+/*
+ * parallel.h - the library's one parallel-for (parallel.c).
+ */
+#ifndef BK_PARALLEL_H
+#define BK_PARALLEL_H
+
+#include <stddef.h>
+
+#include "bufkern.h"
+
+/* Runs fn(ctx, i) for every i in [0, parts), on up to bk_get_threads()
+ * threads (the caller included); returns when all have run. Parts must be
+ * independent: which thread runs which part is not fixed. */
+typedef void (*bk_part_fn)(void *ctx, size_t part);
+void bk_parallel_for(size_t parts, bk_part_fn fn, void *ctx);
+
+#endif
