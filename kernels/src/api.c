@@ -19,11 +19,6 @@
 #include "scalar_ops.h"
 #include "table.h"
 
-/*
- * Operands of at least this many bytes are split over threads (elementwise
- * ops: bytes of a; reductions: bytes read). Measured: see README "Threads".
- */
-#define BK_SPLIT_BYTES ((size_t)128 << 10)
 
 /* ---- elementwise ops: overlap ------------------------------------------- */
 
@@ -104,7 +99,7 @@ static void bk_ew_part(void *ctx, size_t i) {
 
 static void bk_ew_split(bk_ew_fn fn, void *out, size_t osz, const void *a, const void *b,
                         size_t isz, size_t n, const void *k) {
-    const int threads = n * isz >= BK_SPLIT_BYTES && (osz == isz || out != a) ? bk_get_threads() : 1;
+    const int threads = n * isz >= bk_split_bytes() && (osz == isz || out != a) ? bk_get_threads() : 1;
     if (threads <= 1) {
         fn(out, a, b, n, k);
         return;
@@ -182,7 +177,14 @@ static int bk_ew_run(bk_ew_fn fn, void *out, size_t osz, const void *a, const vo
 #define BK_EW_reduce(op, name, T)
 #define BK_EW_extreme(op, name, T)
 #define BK_EW_dot(op, name, T)
-#define BK_EW_fill(op, name, T)
+#define BK_EW_fill(op, name, T)                                                \
+    static void bk_ew_##op##_##name(void *out, const void *a, const void *b, size_t n, \
+                                    const void *k) {                           \
+        (void)a, (void)b;                                                      \
+        T kv;                                                                  \
+        memcpy(&kv, k, sizeof kv);                                             \
+        bk_kernels()->op##_##name(out, n, kv);                                 \
+    }
 #define BK_X_EW(op, pyname, form, name, ENUM, T, S, kind, R, RENUM) BK_EW_##form(op, name, T)
 BK_OPS_DTYPES(BK_X_EW)
 #undef BK_X_EW
@@ -252,7 +254,7 @@ static size_t bk_block_len(const bk_reduce_job *j, size_t i) {
 
 /* Runs one round: rounds of blocks [first, first + count). */
 static void bk_reduce_round(bk_part_fn part, bk_reduce_job *j, size_t count) {
-    if (count > 1 && count * BK_RBLOCK * j->isz >= BK_SPLIT_BYTES)
+    if (count > 1 && count * BK_RBLOCK * j->isz >= bk_split_bytes())
         bk_parallel_for(count, part, j);
     else
         for (size_t i = 0; i < count; i++)
@@ -327,7 +329,9 @@ static void bk_reduce_round(bk_part_fn part, bk_reduce_job *j, size_t count) {
         BK_EXTREME_BLOCKS(op, name, T, kind, BK_LESS_##op, BK_NEG_FIRST_##op)  \
     }
 #define BK_TYPED_fill(op, name, T, S, kind, R)                                 \
-    void bk_##op##_##name(T *a, size_t n, T v) { bk_kernels()->op##_##name(a, n, v); }
+    void bk_##op##_##name(T *a, size_t n, T v) {                               \
+        bk_ew_split(bk_ew_##op##_##name, a, sizeof(T), NULL, NULL, sizeof(T), n, &v); \
+    }
 #define BK_TYPED_scalar(op, name, T, S, kind, R)                               \
     int bk_##op##_out_##name(T *out, const T *a, size_t n, T k) {              \
         return bk_ew_run(bk_ew_##op##_##name, out, sizeof(T), a, NULL, sizeof(T), n, &k); \

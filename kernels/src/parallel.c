@@ -164,6 +164,23 @@ void bk_parallel_for(size_t parts, bk_part_fn fn, void *ctx) {
     atomic_store(&bk_pool.busy, 0);
 }
 
+/* ---- when to split --------------------------------------------------------- */
+
+#define BK_SPLIT_BYTES_DEFAULT ((size_t)128 << 10)
+
+size_t bk_split_bytes(void) {
+    static _Atomic size_t cached; /* 0: not read yet; else the value + 1 */
+    size_t v = atomic_load_explicit(&cached, memory_order_relaxed);
+    if (v == 0) {
+        const char *env = getenv("BUFKERN_SPLIT_BYTES");
+        char *end = NULL;
+        unsigned long long e = env && *env ? strtoull(env, &end, 10) : 0;
+        v = (end && *end == '\0' ? (size_t)e : BK_SPLIT_BYTES_DEFAULT) + 1;
+        atomic_store_explicit(&cached, v, memory_order_relaxed);
+    }
+    return v - 1;
+}
+
 /* ---- the number of threads ---------------------------------------------- */
 
 static int bk_default_threads(void) {

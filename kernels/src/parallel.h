@@ -14,4 +14,12 @@
 typedef void (*bk_part_fn)(void *ctx, size_t part);
 void bk_parallel_for(size_t parts, bk_part_fn fn, void *ctx);
 
+/*
+ * Operands of at least this many bytes are split over threads (elementwise
+ * ops: the bytes of the input; reductions: the bytes of a round of blocks).
+ * BUFKERN_SPLIT_BYTES overrides it (python/tools/measure_threads.py uses
+ * that to find where splitting starts to pay; see the README, "Threads").
+ */
+size_t bk_split_bytes(void);
+
 #endif
