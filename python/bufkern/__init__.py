@@ -1,8 +1,9 @@
 """bufkern: SIMD kernels with run-time CPU dispatch, over any Python buffer.
 
-The ops work in place on NumPy arrays, ``array.array``, ``memoryview``,
-``bytearray``, :class:`Array` and the views, for 12 dtypes (f32 f64 i8 i16
-i32 i64 u8 u16 u32 u64 c64 c128), any shape and strides::
+The ops (``OPS``: sum, min, max, dot, fill, scale, add, subtract, multiply,
+divide, conjugate, absolute) work on NumPy arrays, ``array.array``,
+``memoryview``, ``bytearray``, :class:`Array` and the views, for 12 dtypes
+(``DTYPES``), any shape and strides, in place or into ``out=``::
 
     >>> import array, bufkern
     >>> a = array.array("d", [1.0, 2.0, 3.0])
@@ -16,46 +17,41 @@ The GIL is released around kernels that touch at least
 ``GIL_THRESHOLD_DEFAULT`` bytes. NumPy is not needed.
 """
 
+from bufkern import _core
 from bufkern._core import (
+    DTYPES,
     GIL_THRESHOLD_DEFAULT,
+    OPS,
     Array,
     BufferView,
     BufferViewMut,
     IntArray,
-    add,
     available_targets,
-    fill,
     get_threads,
-    multiply,
-    scale,
     set_target,
     set_threads,
-    sum,
     target,
 )
 
 __version__ = "0.1.0"
 
-#: The 12 dtypes, by their bufkern names.
-DTYPES = ("f32", "f64", "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "c64", "c128")
+# One function per op of libbufkern's op table (sum, subtract, dot, ...).
+globals().update({_name: getattr(_core, _name) for _name in OPS})
 
 __all__ = [
     "DTYPES",
     "GIL_THRESHOLD_DEFAULT",
+    "OPS",
     "Array",
     "BufferView",
     "BufferViewMut",
     "IntArray",
-    "add",
     "available_targets",
-    "fill",
     "get_threads",
-    "multiply",
-    "scale",
     "set_target",
     "set_threads",
-    "sum",
     "target",
+    *OPS,
 ]
 
 try:  # let threadpoolctl see (and limit) bufkern's threads when it is installed

@@ -5,8 +5,9 @@
  *   format.c  Py_buffer -> bkpy_arr (dtype, ndim, shape, strides, pointer)
  *   dtype.c   a dtype named by the user -> bk_dtype
  *   scalar.c  Python number <-> one element of a dtype
- *   walk.c    the one place that walks strides and calls the kernels
- *   operand.c acquiring/releasing the operands of an op, and the ops
+ *   iter.c    the one place that walks strides: plan, then contiguous pieces
+ *   operand.c acquiring/releasing the operands of an op
+ *   ops.c     every op of BK_OPS on Python objects: checks, overlap, kernels
  *   view.c    BufferView / BufferViewMut
  *   array.c   Array / IntArray
  *   module.c  module functions, dispatch API, module init
@@ -98,20 +99,79 @@ PyObject *bkpy_elem_to_object(const void *p, bk_dtype dt);
 /* A sum result (the dtype's sum type) as a Python number. */
 PyObject *bkpy_sum_to_object(const void *p, bk_dtype dt);
 
-/* ---- the stride walker (walk.c) ----------------------------------------- */
+/* ---- the stride walker (iter.c) ----------------------------------------- */
 
-typedef enum bkpy_op { BKPY_SUM, BKPY_SCALE, BKPY_FILL, BKPY_MUL, BKPY_ADD } bkpy_op;
+#define BKPY_MAXOPS 3
+#define BKPY_CHUNK_BYTES 4096
 
-/*
- * Runs op over a (and b for MUL/ADD, which must have a's dtype and shape).
- * scalar points to the element for SCALE/FILL; sum_out receives the sum (as
- * the dtype's sum type) for SUM. Nothing is written before every allocation
- * has succeeded; returns -1 with a Python error set only on MemoryError.
- * The GIL is released around the kernels when the work is at least
- * gil_threshold bytes.
- */
-int bkpy_run(bkpy_op op, const bkpy_arr *a, const bkpy_arr *b, const void *scalar, void *sum_out,
-             Py_ssize_t gil_threshold);
+/* A plan over up to BKPY_MAXOPS operands of one shape, and the position of
+ * the next piece (see iter.c). */
+typedef struct bkpy_iter {
+    int nop, ndim, chunked;
+    Py_ssize_t n, left, chunk, last;
+    Py_ssize_t isz[BKPY_MAXOPS];
+    char *base[BKPY_MAXOPS];
+    Py_ssize_t shape[BKPY_MAXDIM];
+    Py_ssize_t st[BKPY_MAXOPS][BKPY_MAXDIM];
+    Py_ssize_t idx[BKPY_MAXDIM], start[BKPY_MAXDIM];
+    char *buf[BKPY_MAXOPS];
+    _Alignas(64) char bufs[BKPY_MAXOPS][BKPY_CHUNK_BYTES];
+} bkpy_iter;
+
+/* Plans the walk; c_order keeps the pieces in C order of operand 0 (else
+ * they follow its memory). Operands need the shape of ops[0]. */
+void bkpy_iter_init(bkpy_iter *it, int nop, const bkpy_arr *const *ops, int c_order);
+/* The next piece: a pointer per operand and a length; 0 when done. */
+int bkpy_iter_next(bkpy_iter *it, char **ptrs, Py_ssize_t *len);
+/* After the kernel wrote operand 0's piece: stores it (when gathered). */
+void bkpy_iter_commit(bkpy_iter *it);
+/* Whether the plan is one contiguous run in every operand. */
+int bkpy_iter_contiguous(const bkpy_iter *it);
+
+/* [lo, hi) bytes spanned by x (n > 0); whether x and y may share memory;
+ * whether they are one layout element for element; whether two elements of
+ * x may share memory (conservative). */
+void bkpy_extent(const bkpy_arr *x, uintptr_t *lo, uintptr_t *hi);
+int bkpy_may_overlap(const bkpy_arr *x, const bkpy_arr *y);
+int bkpy_same_layout(const bkpy_arr *x, const bkpy_arr *y);
+int bkpy_self_overlaps(const bkpy_arr *x);
+
+/* ---- the ops (ops.c), from libbufkern's op table ------------------------ */
+
+/* The forms of BK_OPS, in this order: reductions first, then elementwise. */
+enum {
+    BKPY_FORM_reduce,
+    BKPY_FORM_extreme,
+    BKPY_FORM_dot,
+    BKPY_FORM_fill,
+    BKPY_FORM_scalar,
+    BKPY_FORM_binary,
+    BKPY_FORM_unary,
+    BKPY_FORM_magnitude,
+};
+
+enum {
+#define BKPY_X_OPENUM(op, pyname, form, set) BKPY_OP_##op,
+    BK_OPS(BKPY_X_OPENUM)
+#undef BKPY_X_OPENUM
+    BKPY_NOPS
+};
+
+typedef struct bkpy_opdesc {
+    const char *name;   /* the C name (BK_OPS): "sub" */
+    const char *pyname; /* the Python name: "subtract" */
+    int form;           /* BKPY_FORM_* */
+    int npos;           /* positional arguments */
+    const char *doc;    /* with the text signature */
+} bkpy_opdesc;
+
+extern const bkpy_opdesc bkpy_ops[BKPY_NOPS];
+/* Whether op takes dtype dt; *result: its elementwise result dtype. */
+int bkpy_op_takes(int op, bk_dtype dt, bk_dtype *result);
+/* The op called from Python: module functions and view methods (a view
+ * passes itself as args[0]). Vectorcall arguments. */
+PyObject *bkpy_call_op(bkpy_state *st, int op, PyObject *const *args, Py_ssize_t nargs,
+                       PyObject *kwnames);
 
 /* ---- operands of an op (operand.c) -------------------------------------- */
 
@@ -134,10 +194,6 @@ void bkpy_operand_release(bkpy_operand *op);
 int bkpy_acquire_buffer(PyObject *obj, int writable, const char *name, Py_buffer *buffer,
                         bkpy_arr *arr);
 
-/* The ops on Python objects, shared by module functions and view methods. */
-PyObject *bkpy_do_sum(bkpy_state *st, PyObject *a);
-PyObject *bkpy_do_with_scalar(bkpy_state *st, bkpy_op op, PyObject *a, PyObject *x);
-PyObject *bkpy_do_binary(bkpy_state *st, bkpy_op op, PyObject *a, PyObject *b);
 
 /* ---- types (view.c, array.c) -------------------------------------------- */
 

@@ -4,6 +4,7 @@
  * globals but constant tables).
  */
 #include "bkpy.h"
+#include "ops_doc.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -41,36 +42,66 @@ static int bkpy_nargs(const char *name, Py_ssize_t nargs, Py_ssize_t want) {
     return -1;
 }
 
-/* ---- the ops ------------------------------------------------------------ */
+/* ---- the ops: one function per row of BK_OPS (ops.c runs them) ---------- */
 
-static PyObject *bkpy_sum(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
-    if (bkpy_nargs("sum", nargs, 1) < 0)
-        return NULL;
-    return bkpy_do_sum(bkpy_get_state(module), args[0]);
-}
+#define BKPY_X_FN(op, pyname, form, set)                                       \
+    static PyObject *bkpy_fn_##op(PyObject *module, PyObject *const *args, Py_ssize_t nargs, \
+                                  PyObject *kwnames) {                         \
+        return bkpy_call_op(bkpy_get_state(module), BKPY_OP_##op, args, nargs, kwnames); \
+    }
+BK_OPS(BKPY_X_FN)
+#undef BKPY_X_FN
 
-static PyObject *bkpy_scale(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
-    if (bkpy_nargs("scale", nargs, 2) < 0)
-        return NULL;
-    return bkpy_do_with_scalar(bkpy_get_state(module), BKPY_SCALE, args[0], args[1]);
-}
-
-static PyObject *bkpy_fill(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
-    if (bkpy_nargs("fill", nargs, 2) < 0)
-        return NULL;
-    return bkpy_do_with_scalar(bkpy_get_state(module), BKPY_FILL, args[0], args[1]);
-}
-
-static PyObject *bkpy_multiply(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
-    if (bkpy_nargs("multiply", nargs, 2) < 0)
-        return NULL;
-    return bkpy_do_binary(bkpy_get_state(module), BKPY_MUL, args[0], args[1]);
-}
-
-static PyObject *bkpy_add(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
-    if (bkpy_nargs("add", nargs, 2) < 0)
-        return NULL;
-    return bkpy_do_binary(bkpy_get_state(module), BKPY_ADD, args[0], args[1]);
+/*
+ * The op and dtype tables for Python code (tests, benchmarks, bufkern.dask),
+ * so that none of it types them again:
+ *   DTYPES = ("f32", "f64", ...)
+ *   OPS = {pyname: {"c_name": "sub", "form": "binary",
+ *                   "dtypes": (...), "result": {dtype: result dtype}}}
+ */
+static int bkpy_add_tables(PyObject *module) {
+    static const char *const forms[] = {"reduce", "extreme", "dot", "fill",
+                                        "scalar", "binary", "unary", "magnitude"};
+    PyObject *dtypes = PyTuple_New(BK_NDTYPES), *ops = PyDict_New();
+    int rc = -1;
+    if (!dtypes || !ops)
+        goto done;
+    for (int d = 0; d < BK_NDTYPES; d++) {
+        PyObject *name = PyUnicode_FromString(bk_dtype_name((bk_dtype)d));
+        if (!name)
+            goto done;
+        PyTuple_SET_ITEM(dtypes, d, name);
+    }
+    for (int op = 0; op < BKPY_NOPS; op++) {
+        PyObject *takes = PyList_New(0), *result = PyDict_New(), *row = NULL;
+        int ok = takes && result;
+        for (int d = 0; ok && d < BK_NDTYPES; d++) {
+            bk_dtype r;
+            if (!bkpy_op_takes(op, (bk_dtype)d, &r))
+                continue;
+            PyObject *dn = PyTuple_GET_ITEM(dtypes, d), *rn = PyTuple_GET_ITEM(dtypes, r);
+            ok = PyList_Append(takes, dn) == 0 && PyDict_SetItem(result, dn, rn) == 0;
+        }
+        PyObject *takes_t = ok ? PyList_AsTuple(takes) : NULL;
+        if (takes_t)
+            row = Py_BuildValue("{s:s,s:s,s:O,s:O}", "c_name", bkpy_ops[op].name, "form",
+                                forms[bkpy_ops[op].form], "dtypes", takes_t, "result", result);
+        ok = row && PyDict_SetItemString(ops, bkpy_ops[op].pyname, row) == 0;
+        Py_XDECREF(takes);
+        Py_XDECREF(takes_t);
+        Py_XDECREF(result);
+        Py_XDECREF(row);
+        if (!ok)
+            goto done;
+    }
+    if (PyModule_AddObjectRef(module, "DTYPES", dtypes) < 0 ||
+        PyModule_AddObjectRef(module, "OPS", ops) < 0)
+        goto done;
+    rc = 0;
+done:
+    Py_XDECREF(dtypes);
+    Py_XDECREF(ops);
+    return rc;
 }
 
 /* ---- dispatch ----------------------------------------------------------- */
@@ -197,25 +228,11 @@ __attribute__((visibility("default"))) void bufkern_threadpool_set_num_threads(i
 /* ---- module ------------------------------------------------------------- */
 
 static PyMethodDef bkpy_functions[] = {
-    {"sum", (PyCFunction)(void (*)(void))bkpy_sum, METH_FASTCALL,
-     "sum(a, /)\n--\n\n"
-     "Sum of all elements of a (any buffer or view): an int for integer dtypes (int64 or "
-     "uint64 with wraparound), a float for f32/f64 (pairwise accuracy), a complex for "
-     "c64/c128. 0, 0.0 or 0j when a is empty; a 0-d array's value."},
-    {"scale", (PyCFunction)(void (*)(void))bkpy_scale, METH_FASTCALL,
-     "scale(a, k, /)\n--\n\n"
-     "a[i] *= k in place. k follows the scalar rules of a's dtype (TypeError for the wrong "
-     "kind, OverflowError out of range). ValueError if a is read-only."},
-    {"multiply", (PyCFunction)(void (*)(void))bkpy_multiply, METH_FASTCALL,
-     "multiply(a, b, /)\n--\n\n"
-     "a[i] *= b[i] in place. a and b need the same dtype (TypeError) and shape (ValueError); "
-     "b may overlap a: the result is as if b were copied first (NumPy's out= answer)."},
-    {"add", (PyCFunction)(void (*)(void))bkpy_add, METH_FASTCALL,
-     "add(a, b, /)\n--\n\n"
-     "a[i] += b[i] in place, with the rules of multiply()."},
-    {"fill", (PyCFunction)(void (*)(void))bkpy_fill, METH_FASTCALL,
-     "fill(a, v, /)\n--\n\n"
-     "a[i] = v for every element, v by the scalar rules of a's dtype."},
+#define BKPY_X_DEF(op, pyname, form, set)                                      \
+    {#pyname, (PyCFunction)(void (*)(void))bkpy_fn_##op, METH_FASTCALL | METH_KEYWORDS,         \
+     BKPY_OP_DOC(op, pyname, form)},
+    BK_OPS(BKPY_X_DEF)
+#undef BKPY_X_DEF
     {"target", (PyCFunction)bkpy_target, METH_NOARGS,
      "target()\n--\n\nName of the active kernel target ('avx2', 'scalar', ...)."},
     {"available_targets", (PyCFunction)bkpy_available_targets, METH_NOARGS,
@@ -274,7 +291,8 @@ static int bkpy_exec(PyObject *module) {
     st->gil_threshold = BKPY_GIL_THRESHOLD_DEFAULT;
     if (bkpy_view_types_init(module, st) < 0 || bkpy_array_types_init(module, st) < 0)
         return -1;
-    if (PyModule_AddIntConstant(module, "GIL_THRESHOLD_DEFAULT", BKPY_GIL_THRESHOLD_DEFAULT) < 0)
+    if (PyModule_AddIntConstant(module, "GIL_THRESHOLD_DEFAULT", BKPY_GIL_THRESHOLD_DEFAULT) < 0 ||
+        bkpy_add_tables(module) < 0)
         return -1;
     return bkpy_check_env_target();
 }

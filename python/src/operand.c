@@ -1,9 +1,8 @@
 /*
- * operand.c - the operands of an op, and the ops on Python objects.
- *
- * Every op follows one pattern: acquire every operand and check everything
- * (format, read-only, dtype, shape, scalar) before the first write; run; then
- * one cleanup label releases every buffer on every path.
+ * operand.c - the operands of an op: a buffer exporter or a view, acquired
+ * (read-only or writable) and released. ops.c acquires every operand and
+ * checks everything before the first write, and releases them all on every
+ * path.
  */
 #include "bkpy.h"
 
@@ -135,91 +134,4 @@ void bkpy_operand_release(bkpy_operand *op) {
         bkpy_view_unbusy(op->view);
         op->view = NULL;
     }
-}
-
-/* ---- the ops ------------------------------------------------------------ */
-
-PyObject *bkpy_do_sum(bkpy_state *st, PyObject *a) {
-    bkpy_operand oa;
-    if (bkpy_operand_get(st, a, 0, "a", &oa) < 0)
-        return NULL;
-    PyObject *result = NULL;
-    bkpy_elem s;
-    if (bkpy_run(BKPY_SUM, oa.arr_ptr, NULL, NULL, &s, st->gil_threshold) < 0)
-        goto done;
-    result = bkpy_sum_to_object(&s, oa.arr_ptr->dtype);
-done:
-    bkpy_operand_release(&oa);
-    return result;
-}
-
-PyObject *bkpy_do_with_scalar(bkpy_state *st, bkpy_op op, PyObject *a, PyObject *x) {
-    bkpy_operand oa;
-    if (bkpy_operand_get(st, a, 1, "a", &oa) < 0)
-        return NULL;
-    PyObject *result = NULL;
-    bkpy_elem e;
-    if (bkpy_scalar_to_elem(x, oa.arr_ptr->dtype, &e) < 0)
-        goto done;
-    if (bkpy_run(op, oa.arr_ptr, NULL, &e, NULL, st->gil_threshold) < 0)
-        goto done;
-    result = Py_NewRef(Py_None);
-done:
-    bkpy_operand_release(&oa);
-    return result;
-}
-
-static int bkpy_same_shape(const bkpy_arr *a, const bkpy_arr *b) {
-    if (a->ndim != b->ndim)
-        return 0;
-    for (int d = 0; d < a->ndim; d++)
-        if (a->shape[d] != b->shape[d])
-            return 0;
-    return 1;
-}
-
-static void bkpy_shape_error(const bkpy_arr *a, const bkpy_arr *b) {
-    if (a->ndim == 1 && b->ndim == 1) {
-        PyErr_Format(PyExc_ValueError,
-                     "a and b must have the same length (a has %zd elements, b has %zd)",
-                     a->shape[0], b->shape[0]);
-        return;
-    }
-    PyObject *sa = bkpy_shape_tuple(a->shape, a->ndim);
-    PyObject *sb = sa ? bkpy_shape_tuple(b->shape, b->ndim) : NULL;
-    if (sb)
-        PyErr_Format(PyExc_ValueError,
-                     "a and b must have the same shape (a has shape %S, b has shape %S); "
-                     "broadcasting is not done",
-                     sa, sb);
-    Py_XDECREF(sa);
-    Py_XDECREF(sb);
-}
-
-PyObject *bkpy_do_binary(bkpy_state *st, bkpy_op op, PyObject *a, PyObject *b) {
-    bkpy_operand oa, ob;
-    if (bkpy_operand_get(st, a, 1, "a", &oa) < 0)
-        return NULL;
-    PyObject *result = NULL;
-    if (bkpy_operand_get(st, b, 0, "b", &ob) < 0) {
-        bkpy_operand_release(&oa);
-        return NULL;
-    }
-    const bkpy_arr *xa = oa.arr_ptr, *xb = ob.arr_ptr;
-    if (xa->dtype != xb->dtype) {
-        PyErr_Format(PyExc_TypeError, "dtype mismatch: a is %s, b is %s", bk_dtype_name(xa->dtype),
-                     bk_dtype_name(xb->dtype));
-        goto done;
-    }
-    if (!bkpy_same_shape(xa, xb)) {
-        bkpy_shape_error(xa, xb);
-        goto done;
-    }
-    if (bkpy_run(op, xa, xb, NULL, NULL, st->gil_threshold) < 0)
-        goto done;
-    result = Py_NewRef(Py_None);
-done:
-    bkpy_operand_release(&ob);
-    bkpy_operand_release(&oa);
-    return result;
 }

@@ -8,6 +8,7 @@
  * (like memoryview), so the memory can never go away under a running kernel.
  */
 #include "bkpy.h"
+#include "ops_doc.h"
 
 #include <stddef.h>
 
@@ -263,11 +264,6 @@ static PyObject *bkpy_view_is_empty(bkpy_view *self, PyObject *unused) {
     return PyBool_FromLong(self->arr.n == 0);
 }
 
-static PyObject *bkpy_view_sum(PyObject *self, PyObject *unused) {
-    (void)unused;
-    return bkpy_do_sum(bkpy_view_state(self), self);
-}
-
 static PyObject *bkpy_view_release(bkpy_view *self, PyObject *unused) {
     (void)unused;
     if (self->held && self->busy > 0) {
@@ -292,36 +288,37 @@ static PyObject *bkpy_view_exit(bkpy_view *self, PyObject *const *args, Py_ssize
     return bkpy_view_release(self, NULL);
 }
 
-static int bkpy_one_arg(const char *name, Py_ssize_t nargs) {
-    if (nargs == 1)
-        return 0;
-    PyErr_Format(PyExc_TypeError, "%s() takes exactly one argument (%zd given)", name, nargs);
-    return -1;
-}
+/* Every op of BK_OPS as a method: the view is the op's first operand. */
+#define BKPY_X_VIEW_OP(op, pyname, form, set)                                  \
+    static PyObject *bkpy_view_op_##op(PyObject *self, PyObject *const *args, Py_ssize_t nargs, \
+                                       PyObject *kwnames) {                    \
+        PyObject *all[4] = {self, NULL, NULL, NULL};                           \
+        Py_ssize_t total = nargs + (kwnames ? PyTuple_GET_SIZE(kwnames) : 0);  \
+        if (total > 3) { /* more than any op takes: let the op say so */       \
+            total = 3;                                                         \
+            nargs = nargs > 3 ? 3 : nargs;                                     \
+        }                                                                      \
+        for (Py_ssize_t i = 0; i < total; i++)                                 \
+            all[i + 1] = args[i];                                              \
+        return bkpy_call_op(bkpy_view_state(self), BKPY_OP_##op, all, nargs + 1, kwnames); \
+    }
+BK_OPS(BKPY_X_VIEW_OP)
+#undef BKPY_X_VIEW_OP
 
-static PyObject *bkpy_view_fill(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    if (bkpy_one_arg("fill", nargs) < 0)
-        return NULL;
-    return bkpy_do_with_scalar(bkpy_view_state(self), BKPY_FILL, self, args[0]);
-}
-
-static PyObject *bkpy_view_scale(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    if (bkpy_one_arg("scale", nargs) < 0)
-        return NULL;
-    return bkpy_do_with_scalar(bkpy_view_state(self), BKPY_SCALE, self, args[0]);
-}
-
-static PyObject *bkpy_view_multiply(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    if (bkpy_one_arg("multiply", nargs) < 0)
-        return NULL;
-    return bkpy_do_binary(bkpy_view_state(self), BKPY_MUL, self, args[0]);
-}
-
-static PyObject *bkpy_view_add(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    if (bkpy_one_arg("add", nargs) < 0)
-        return NULL;
-    return bkpy_do_binary(bkpy_view_state(self), BKPY_ADD, self, args[0]);
-}
+#define BKPY_VIEW_OP_DEF(op, pyname, form, set)                                \
+    {#pyname, (PyCFunction)(void (*)(void))bkpy_view_op_##op, METH_FASTCALL | METH_KEYWORDS, \
+     BKPY_VIEW_DOC(op, pyname, form)},
+/* BufferView has the ops that only read (the reductions). */
+#define BKPY_READING_reduce(...) __VA_ARGS__
+#define BKPY_READING_extreme(...) __VA_ARGS__
+#define BKPY_READING_dot(...) __VA_ARGS__
+#define BKPY_READING_fill(...)
+#define BKPY_READING_scalar(...)
+#define BKPY_READING_binary(...)
+#define BKPY_READING_unary(...)
+#define BKPY_READING_magnitude(...)
+#define BKPY_VIEW_READING_DEF(op, pyname, form, set)                           \
+    BKPY_READING_##form(BKPY_VIEW_OP_DEF(op, pyname, form, set))
 
 #define BKPY_VIEW_COMMON_METHODS                                               \
     {"len", (PyCFunction)bkpy_view_len, METH_NOARGS,                           \
@@ -332,8 +329,6 @@ static PyObject *bkpy_view_add(PyObject *self, PyObject *const *args, Py_ssize_t
          "cols($self, /)\n--\n\nshape[1] when ndim >= 2, else 1."},            \
         {"is_empty", (PyCFunction)bkpy_view_is_empty, METH_NOARGS,             \
          "is_empty($self, /)\n--\n\nTrue when the view has no elements."},     \
-        {"sum", (PyCFunction)bkpy_view_sum, METH_NOARGS,                       \
-         "sum($self, /)\n--\n\nSum of all elements, as bufkern.sum()."},       \
         {"release", (PyCFunction)bkpy_view_release, METH_NOARGS,               \
          "release($self, /)\n--\n\nRelease the buffer now. Releasing twice is fine; any "   \
          "later use is a ValueError. BufferError while the view is exported or in use."},  \
@@ -343,20 +338,14 @@ static PyObject *bkpy_view_add(PyObject *self, PyObject *const *args, Py_ssize_t
          "__exit__($self, *exc_info)\n--\n\nRelease the buffer."},
 
 static PyMethodDef bkpy_view_methods[] = {
-    BKPY_VIEW_COMMON_METHODS{NULL, NULL, 0, NULL},
+    BKPY_VIEW_COMMON_METHODS
+    BK_OPS(BKPY_VIEW_READING_DEF)
+    {NULL, NULL, 0, NULL},
 };
 
 static PyMethodDef bkpy_view_mut_methods[] = {
     BKPY_VIEW_COMMON_METHODS
-    {"fill", (PyCFunction)(void (*)(void))bkpy_view_fill, METH_FASTCALL,
-     "fill($self, v, /)\n--\n\nSet every element to v, as bufkern.fill()."},
-    {"scale", (PyCFunction)(void (*)(void))bkpy_view_scale, METH_FASTCALL,
-     "scale($self, k, /)\n--\n\nMultiply every element by k in place, as bufkern.scale()."},
-    {"multiply", (PyCFunction)(void (*)(void))bkpy_view_multiply, METH_FASTCALL,
-     "multiply($self, other, /)\n--\n\nself[i] *= other[i], as bufkern.multiply(); other is "
-     "any buffer or view of the same dtype and shape."},
-    {"add", (PyCFunction)(void (*)(void))bkpy_view_add, METH_FASTCALL,
-     "add($self, other, /)\n--\n\nself[i] += other[i], as bufkern.add()."},
+    BK_OPS(BKPY_VIEW_OP_DEF)
     {NULL, NULL, 0, NULL},
 };
 
