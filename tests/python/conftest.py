@@ -19,7 +19,8 @@ NP = {
 INT_DTYPES = [d for d in DTYPES if d[0] in "iu"]
 FLOAT_DTYPES = ["f32", "f64"]
 COMPLEX_DTYPES = ["c64", "c128"]
-OPS = ["sum", "scale", "multiply", "add", "fill"]
+OPS = list(bufkern.OPS)  # every op of libbufkern's op table
+ELEMENTWISE = [op for op, d in bufkern.OPS.items() if d["form"] not in ("reduce", "extreme", "dot")]
 TARGETS = bufkern.available_targets()
 THOROUGH = os.environ.get("BUFKERN_THOROUGH", "") not in ("", "0")
 
@@ -87,18 +88,42 @@ def random_scalar(dt, rng):
 # ---- references -------------------------------------------------------------
 
 
+# The one oracle: NumPy's answer for each op, by name. A new op adds a line.
+NUMPY_ELEMENTWISE = {
+    "scale": lambda a, k: np.multiply(a, a.dtype.type(k)),
+    "fill": lambda a, k: np.full_like(a, a.dtype.type(k)),
+    "add": np.add,
+    "subtract": np.subtract,
+    "multiply": np.multiply,
+    "divide": np.divide,
+    "conjugate": np.conjugate,
+    "absolute": np.absolute,
+}
+
+
 def reference(op, a, b=None, k=None):
-    """NumPy's answer for op applied to a copy of a (b as if copied first)."""
-    ref = np.array(a, copy=True)
-    if op == "scale":
-        np.multiply(ref, ref.dtype.type(k), out=ref)
-    elif op == "fill":
-        ref.fill(ref.dtype.type(k))
-    elif op == "multiply":
-        np.multiply(ref, np.array(b, copy=True), out=ref)
-    elif op == "add":
-        np.add(ref, np.array(b, copy=True), out=ref)
-    return ref
+    """NumPy's answer for elementwise op on copies of a and b (or with k)."""
+    a = np.array(a, copy=True)
+    f = NUMPY_ELEMENTWISE[op]
+    with np.errstate(all="ignore"):
+        if op in ("scale", "fill"):
+            return np.asarray(f(a, k))
+        if b is not None:
+            return np.asarray(f(a, np.array(b, copy=True)))
+        return np.asarray(f(a))
+
+
+def reference_reduction(op, a, b=None):
+    """The exact answer of a reduction, where one exists (ints; min/max)."""
+    flat = np.asarray(a).reshape(-1)
+    if op in ("min", "max"):
+        if np.issubdtype(flat.dtype, np.floating) and np.isnan(flat).any():
+            return math.nan
+        return getattr(np, op)(flat).item()
+    if op == "dot" and flat.dtype.kind in "iu":
+        total = sum(int(x) * int(y) for x, y in zip(flat, np.asarray(b).reshape(-1))) % (1 << 64)
+        return total - (1 << 64) if flat.dtype.kind == "i" and total >= 1 << 63 else total
+    raise KeyError(op)
 
 
 def bits(x):
@@ -221,26 +246,106 @@ def _check_real_sum(got, values, dt):
         assert math.copysign(1, got) < 0  # a sum of -0.0 is -0.0
 
 
-def run_op(op, a, b=None, k=None):
-    """Calls bufkern's op; returns the sum for 'sum'."""
+def form(op):
+    return bufkern.OPS[op]["form"]
+
+
+def takes_b(op):
+    return form(op) in ("binary", "dot")
+
+
+def takes_k(op):
+    return form(op) in ("fill", "scalar")
+
+
+def run_op(op, a, b=None, k=None, out=None):
+    """Calls bufkern's op with the arguments its form takes."""
+    f = getattr(bufkern, op)
+    args = (a, b) if takes_b(op) else (a, k) if takes_k(op) else (a,)
+    return f(*args) if out is None else f(*args, out=out)
+
+
+def _real(dt):
+    return np.float32 if dt in ("f32", "c64") else np.float64
+
+
+def assert_elementwise(op, dt, got, ref, a=None, b=None, k=None):
+    """Bit-exact with NumPy, except where the SPEC gives a tolerance: complex
+    multiply/scale (2 ulp, or the SPEC formula where NumPy's FMA changed an
+    overflow), complex divide (4 ulp), complex absolute (2 ulp)."""
+    if kind(dt) == "complex" and op in ("multiply", "scale"):
+        naive = naive_complex_product(a, np.array(b, copy=True) if op == "multiply" else k)
+        assert_complex_close(np.asarray(got), np.asarray(ref), naive=naive)
+    elif kind(dt) == "complex" and op == "divide":
+        # Within 4 ulp where NumPy's quotient is finite; where it is not, the
+        # same kind of non-finite value per component (NaN, or inf of either
+        # sign: the SPEC promises the class, not the sign, of an infinity).
+        got, ref = np.asarray(got), np.asarray(ref)
+        finite = np.isfinite(ref.real) & np.isfinite(ref.imag)
+        assert_complex_close(got[finite], ref[finite], ulps=4)
+        for g, r in ((got.real, ref.real), (got.imag, ref.imag)):
+            g, r = g[~finite], r[~finite]
+            bad = (np.isnan(g) != np.isnan(r)) | (np.isinf(g) != np.isinf(r))
+            assert not bad.any(), (g[bad][:3], r[bad][:3])
+    elif kind(dt) == "complex" and op == "absolute":
+        got, ref = np.asarray(got), np.asarray(ref)
+        assert_complex_close(got.astype(NP[dt]), ref.astype(NP[dt]), ulps=2)
+    else:
+        assert_same(got, ref, dt, op)
+
+
+def assert_reduction(op, dt, got, a, b=None):
     if op == "sum":
-        return bufkern.sum(a)
-    if op in ("scale", "fill"):
-        return getattr(bufkern, op)(a, k)
-    return getattr(bufkern, op)(a, b)
+        assert_sum_ok(got, a, dt)
+    elif op in ("min", "max"):
+        want = reference_reduction(op, a)
+        assert (math.isnan(got) and math.isnan(want)) or got == want, (got, want)
+        assert type(got) is type(want)
+    elif kind(dt) == "int":  # dot
+        assert got == reference_reduction(op, a, b), (got, reference_reduction(op, a, b))
+    else:
+        fa, fb = np.asarray(a).reshape(-1), np.asarray(b).reshape(-1)
+        wide = np.complex256 if kind(dt) == "complex" and hasattr(np, "complex256") else np.complex128
+        prods = (fa.astype(wide) * fb.astype(wide)) if kind(dt) == "complex" else None
+        parts = [(np.asarray(prods.real), got.real), (np.asarray(prods.imag), got.imag)] if prods is not None \
+            else [(fa.astype(np.float64) * fb.astype(np.float64), got)]
+        fi = np.finfo(_real(dt))
+        for p, g in parts:
+            vals = [float(x) for x in p]
+            if not all(math.isfinite(v) for v in vals) or math.fsum(abs(v) for v in vals) > float(fi.max) / 2:
+                continue  # non-finite or near-overflow operands: no bound promised
+            n = max(len(vals), 1)
+            bound = (4 * (math.log2(n) + 1) + 1) * float(fi.eps) * math.fsum(abs(v) for v in vals)
+            assert abs(g - math.fsum(vals)) <= bound, (g, math.fsum(vals), bound)
 
 
 def check_op(op, dt, a, b=None, k=None):
-    """Runs op on a (in place) and checks it against NumPy."""
-    if op == "sum":
-        before = np.array(a, copy=True)
-        got = bufkern.sum(a)
-        assert_sum_ok(got, before, dt)
-        assert np.array_equal(bits(before), bits(a))  # sum writes nothing
+    """Runs op on a (in place for the elementwise ops) and checks it against
+    the oracle; a dtype the op does not take is a TypeError that writes nothing."""
+    before = np.array(a, copy=True)
+    if dt not in bufkern.OPS[op]["dtypes"]:
+        with pytest.raises(TypeError, match="does not take"):
+            run_op(op, a, b, k)
+        assert np.array_equal(bits(before), bits(a))
         return
-    ref = reference(op, a, b, k)
-    naive = None
-    if kind(dt) == "complex" and op in ("multiply", "scale"):
-        naive = naive_complex_product(a, np.array(b, copy=True) if op == "multiply" else k)
+    if form(op) in ("reduce", "extreme", "dot"):
+        if form(op) == "extreme" and before.size == 0:
+            with pytest.raises(ValueError, match="zero-size"):
+                run_op(op, a, b, k)
+            return
+        got = run_op(op, a, b, k)
+        assert_reduction(op, dt, got, before, b)
+        assert np.array_equal(bits(before), bits(a))  # reductions write nothing
+        return
+    result = bufkern.OPS[op]["result"][dt]
+    if result != dt:  # absolute of complex: real, so out= is required
+        with pytest.raises(TypeError, match="needs out="):
+            run_op(op, a, b, k)
+        out = np.empty(before.shape, dtype=NP[result])
+        run_op(op, a, b, k, out=out)
+        assert_elementwise(op, dt, out, reference(op, before, b, k), before, b, k)
+        assert np.array_equal(bits(before), bits(a))
+        return
+    ref = reference(op, before, b, k)
     run_op(op, a, b, k)
-    assert_same(a, ref, dt, op, naive)
+    assert_elementwise(op, dt, a, ref, before, b, k)

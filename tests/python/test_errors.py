@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import bufkern
-from conftest import DTYPES, NP, kind
+from conftest import takes_b, takes_k, DTYPES, NP, kind
 
 
 def snapshot(*objs):
@@ -142,14 +142,14 @@ def test_shape_mismatch_nd(op):
 
 @pytest.mark.parametrize("op", ["scale", "fill", "multiply", "add"])
 def test_read_only_destination(op):
-    arg = lambda a: (a, 1) if op in ("scale", "fill") else (a, a)  # noqa: E731
+    arg = lambda a: (a, 1) if takes_k(op) else (a, a)  # noqa: E731
     ro = np.arange(4.0)
     ro.flags.writeable = False
     for a in (bytes(8), ro, np.broadcast_to(np.arange(4.0), (3, 4)), memoryview(bytearray(8)).toreadonly(),
               np.frombuffer(bytes(16), dtype=np.float64)):
         fn = getattr(bufkern, op)
         args = arg(a)
-        if op in ("multiply", "add"):
+        if takes_b(op):
             args = (a, np.array(a, copy=True))
             if isinstance(a, (bytes, memoryview)):
                 args = (a, bytes(len(a) if isinstance(a, bytes) else a.nbytes))

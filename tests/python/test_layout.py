@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import bufkern
-from conftest import DTYPES, NP, OPS, check_op, random_array, random_scalar
+from conftest import takes_b, takes_k, DTYPES, NP, OPS, check_op, random_array, random_scalar
 
 
 def layouts(dt, rng):
@@ -36,7 +36,7 @@ def test_layouts(op, dt, target):
     for name, a in layouts(dt, rng):
         # b in the same shape, in several layouts of its own
         bs = [None]
-        if op in ("multiply", "add"):
+        if takes_b(op):
             b0 = random_array(dt, a.shape, rng)
             bs = [b0, np.asfortranarray(b0).reshape(a.shape), np.flip(random_array(dt, a.shape, rng))]
             if a.ndim:

@@ -9,6 +9,7 @@ import pytest
 
 import bufkern
 from conftest import (
+    takes_b, takes_k,
     COMPLEX_DTYPES, DTYPES, FLOAT_DTYPES, INT_DTYPES, NP, OPS, check_op, kind,
     random_array, random_scalar,
 )
@@ -18,8 +19,8 @@ LENGTHS = list(range(0, 301))
 
 def _inputs(op, dt, n, rng, special=False):
     a = random_array(dt, (n,), rng, special)
-    b = random_array(dt, (n,), rng, special) if op in ("multiply", "add") else None
-    k = random_scalar(dt, rng) if op in ("scale", "fill") else None
+    b = random_array(dt, (n,), rng, special) if takes_b(op) else None
+    k = random_scalar(dt, rng) if takes_k(op) else None
     return a, b, k
 
 
@@ -56,7 +57,7 @@ def test_misaligned(op, dt, target):
             a[...] = random_array(dt, (n,), rng)
             b[...] = random_array(dt, (n,), rng)
             k = random_scalar(dt, rng)
-            check_op(op, dt, a, b if op in ("multiply", "add") else None, k)
+            check_op(op, dt, a, b if takes_b(op) else None, k)
 
 
 @pytest.mark.parametrize("dt", FLOAT_DTYPES + COMPLEX_DTYPES)

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import bufkern
-from conftest import DTYPES, NP, OPS, TARGETS, THOROUGH, check_op, kind, random_array, random_scalar
+from conftest import takes_b, takes_k, DTYPES, NP, OPS, TARGETS, THOROUGH, check_op, kind, random_array, random_scalar
 
 EXAMPLES = 5000 if THOROUGH else 300
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None,
@@ -71,7 +71,7 @@ def case(draw):
     assert a.shape == shape
 
     b = None
-    if op in ("multiply", "add"):
+    if takes_b(op):
         how = draw(st.sampled_from(["fresh", "fresh", "overlap", "same", "flip", "broadcast"]))
         if how == "overlap":  # same parent, shifted starts: partial overlap
             starts_b = [draw(st.integers(0, sl)) for sl in slack]
@@ -91,7 +91,7 @@ def case(draw):
             parent_b = _parent(draw, dt, ss_b, steps_b, [0] * nd, rng, special)
             b = _carve(parent_b, ss_b, steps_b, [0] * nd).transpose(np.argsort(perm_b) if nd else ())
         assert b.shape == shape
-    k = random_scalar(dt, rng) if op in ("scale", "fill") else None
+    k = random_scalar(dt, rng) if takes_k(op) else None
     if special and k is not None and draw(st.booleans()):
         k = draw(st.sampled_from([0.0, -0.0, math.inf, -math.inf, math.nan, 5e-324]))
         if kind(dt) == "complex":
