@@ -13,20 +13,29 @@ __all__ = [
     "BufferView",
     "BufferViewMut",
     "IntArray",
+    "OPS",
+    "absolute",
     "add",
     "available_targets",
+    "conjugate",
+    "divide",
+    "dot",
     "fill",
     "get_threads",
+    "max",
+    "min",
     "multiply",
     "scale",
     "set_target",
     "set_threads",
+    "subtract",
     "sum",
     "target",
 ]
 
 __version__: str
 DTYPES: tuple[str, ...]
+OPS: dict[str, dict[str, Any]]
 GIL_THRESHOLD_DEFAULT: int
 
 _DTypeName: TypeAlias = Literal[
@@ -45,20 +54,45 @@ if sys.version_info >= (3, 12):
 else:
     _BufferLike: TypeAlias = Any
 
-def sum(a: _BufferLike, /) -> int | float | complex:
-    """Sum of all elements: int (integer dtypes), float (f32/f64), complex (c64/c128)."""
+_Number: TypeAlias = int | float | complex
 
-def scale(a: _BufferLike, k: _Scalar, /) -> None:
-    """a[i] *= k in place."""
+# The ops of libbufkern's op table (bufkern.OPS); tests/python/test_stubs.py
+# checks that every op and view method is declared here with its form.
+def sum(a: _BufferLike, /) -> _Number:
+    """Sum of all elements: int (integer dtypes, wrapping), float (f32/f64), complex."""
 
-def multiply(a: _BufferLike, b: _BufferLike, /) -> None:
-    """a[i] *= b[i] in place (b as if copied first when it overlaps a)."""
+def min(a: _BufferLike, /) -> int | float:
+    """The smallest element (NaN if any is NaN). ValueError when empty."""
 
-def add(a: _BufferLike, b: _BufferLike, /) -> None:
-    """a[i] += b[i] in place (b as if copied first when it overlaps a)."""
+def max(a: _BufferLike, /) -> int | float:
+    """The largest element (NaN if any is NaN). ValueError when empty."""
+
+def dot(a: _BufferLike, b: _BufferLike, /) -> _Number:
+    """sum(a[i] * b[i]); integers exact modulo 2**64 in int64/uint64."""
 
 def fill(a: _BufferLike, v: _Scalar, /) -> None:
     """a[i] = v for every element."""
+
+def scale(a: _BufferLike, k: _Scalar, /, *, out: _BufferLike | None = None) -> None:
+    """a[i] * k, into a (in place) or out."""
+
+def add(a: _BufferLike, b: _BufferLike, /, *, out: _BufferLike | None = None) -> None:
+    """a[i] + b[i], into a (in place) or out; any overlap gives NumPy's answer."""
+
+def subtract(a: _BufferLike, b: _BufferLike, /, *, out: _BufferLike | None = None) -> None:
+    """a[i] - b[i], into a (in place) or out."""
+
+def multiply(a: _BufferLike, b: _BufferLike, /, *, out: _BufferLike | None = None) -> None:
+    """a[i] * b[i], into a (in place) or out."""
+
+def divide(a: _BufferLike, b: _BufferLike, /, *, out: _BufferLike | None = None) -> None:
+    """a[i] / b[i] (floats and complex), into a (in place) or out."""
+
+def conjugate(a: _BufferLike, /, *, out: _BufferLike | None = None) -> None:
+    """conj(a[i]), into a (in place) or out."""
+
+def absolute(a: _BufferLike, /, *, out: _BufferLike | None = None) -> None:
+    """|a[i]|, into a or out; complex: the magnitude, out= (real dtype) required."""
 
 def target() -> str:
     """The active kernel target."""
@@ -102,7 +136,10 @@ class BufferView:
     def rows(self) -> int: ...
     def cols(self) -> int: ...
     def is_empty(self) -> bool: ...
-    def sum(self) -> int | float | complex: ...
+    def sum(self) -> _Number: ...
+    def min(self) -> int | float: ...
+    def max(self) -> int | float: ...
+    def dot(self, b: _BufferLike, /) -> _Number: ...
     def release(self) -> None: ...
     def __enter__(self) -> Self: ...
     def __exit__(
@@ -140,7 +177,10 @@ class BufferViewMut:
     def rows(self) -> int: ...
     def cols(self) -> int: ...
     def is_empty(self) -> bool: ...
-    def sum(self) -> int | float | complex: ...
+    def sum(self) -> _Number: ...
+    def min(self) -> int | float: ...
+    def max(self) -> int | float: ...
+    def dot(self, b: _BufferLike, /) -> _Number: ...
     def release(self) -> None: ...
     def __enter__(self) -> Self: ...
     def __exit__(
@@ -151,9 +191,13 @@ class BufferViewMut:
         /,
     ) -> None: ...
     def fill(self, v: _Scalar, /) -> None: ...
-    def scale(self, k: _Scalar, /) -> None: ...
-    def multiply(self, other: _BufferLike, /) -> None: ...
-    def add(self, other: _BufferLike, /) -> None: ...
+    def scale(self, k: _Scalar, /, *, out: _BufferLike | None = None) -> None: ...
+    def add(self, b: _BufferLike, /, *, out: _BufferLike | None = None) -> None: ...
+    def subtract(self, b: _BufferLike, /, *, out: _BufferLike | None = None) -> None: ...
+    def multiply(self, b: _BufferLike, /, *, out: _BufferLike | None = None) -> None: ...
+    def divide(self, b: _BufferLike, /, *, out: _BufferLike | None = None) -> None: ...
+    def conjugate(self, /, *, out: _BufferLike | None = None) -> None: ...
+    def absolute(self, /, *, out: _BufferLike | None = None) -> None: ...
 
 class Array:
     """Owned, zeroed, 64-byte-aligned storage exporting a writable 1-D buffer."""
