@@ -26,7 +26,8 @@
  * Every elementwise kernel behind one signature: out[i] = op(a[i], b[i]) with
  * b or the scalar k unused by the forms that have none.
  */
-typedef void (*bk_ew_fn)(void *out, const void *a, const void *b, size_t n, const void *k);
+typedef void (*bk_ew_fn)(const bk_kernel_table *kt, void *out, const void *a, const void *b,
+                         size_t n, const void *k);
 
 /* 0 is "no walk serves": see bk_relation. */
 enum { BK_FREE = 1, BK_SAME, BK_FORWARD, BK_BACKWARD };
@@ -54,7 +55,7 @@ static int bk_relation(const void *out, size_t osz, const void *x, size_t isz, s
 }
 
 /* The chunked walk for inputs that partly overlap out (rel: their relations). */
-static void bk_ew_chunked(bk_ew_fn fn, char *out, size_t osz, const char *a, const char *b,
+static void bk_ew_chunked(const bk_kernel_table *kt, bk_ew_fn fn, char *out, size_t osz, const char *a, const char *b,
                           size_t isz, size_t n, const void *k, const int rel[2], int backward) {
     _Alignas(64) unsigned char ta[BK_CHUNK_BYTES], tb[BK_CHUNK_BYTES];
     const size_t chunk = BK_CHUNK_BYTES / (osz > isz ? osz : isz);
@@ -68,7 +69,7 @@ static void bk_ew_chunked(bk_ew_fn fn, char *out, size_t osz, const char *a, con
             xa = memcpy(ta, xa, m * isz);
         if (copy_b)
             xb = memcpy(tb, xb, m * isz);
-        fn(out + i * osz, xa, xb, m, k);
+        fn(kt, out + i * osz, xa, xb, m, k);
         done += m;
     }
 }
@@ -81,6 +82,7 @@ static void bk_ew_chunked(bk_ew_fn fn, char *out, size_t osz, const char *a, con
  * through the input at half the pace, into another thread's range.)
  */
 typedef struct bk_ew_job {
+    const bk_kernel_table *kt;
     bk_ew_fn fn;
     char *out;
     const char *a, *b;
@@ -93,18 +95,18 @@ static void bk_ew_part(void *ctx, size_t i) {
     size_t lo = j->n / j->parts * i / j->step * j->step;
     size_t hi = i + 1 == j->parts ? j->n : j->n / j->parts * (i + 1) / j->step * j->step;
     if (hi > lo)
-        j->fn(j->out + lo * j->osz, j->a + lo * j->isz, j->b ? j->b + lo * j->isz : NULL, hi - lo,
+        j->fn(j->kt, j->out + lo * j->osz, j->a + lo * j->isz, j->b ? j->b + lo * j->isz : NULL, hi - lo,
               j->k);
 }
 
-static void bk_ew_split(bk_ew_fn fn, void *out, size_t osz, const void *a, const void *b,
+static void bk_ew_split(const bk_kernel_table *kt, bk_ew_fn fn, void *out, size_t osz, const void *a, const void *b,
                         size_t isz, size_t n, const void *k) {
     const int threads = n * isz >= bk_split_bytes() && (osz == isz || out != a) ? bk_get_threads() : 1;
     if (threads <= 1) {
-        fn(out, a, b, n, k);
+        fn(kt, out, a, b, n, k);
         return;
     }
-    bk_ew_job j = {fn, (char *)out, (const char *)a, (const char *)b, osz, isz, n,
+    bk_ew_job j = {kt, fn, (char *)out, (const char *)a, (const char *)b, osz, isz, n,
                    (size_t)threads, 64 / osz ? 64 / osz : 1, k};
     bk_parallel_for(j.parts, bk_ew_part, &j);
 }
@@ -118,6 +120,7 @@ static int bk_ew_run(bk_ew_fn fn, void *out, size_t osz, const void *a, const vo
                      size_t isz, size_t n, const void *k) {
     if (n == 0)
         return BK_OK;
+    const bk_kernel_table *kt = bk_kernels(); /* one call, one target */
     const void *in[2] = {a, b};
     int rel[2];
     void *copy[2] = {NULL, NULL};
@@ -138,10 +141,10 @@ static int bk_ew_run(bk_ew_fn fn, void *out, size_t osz, const void *a, const vo
         rel[j] = BK_FREE;
     }
     if (rel[0] <= BK_SAME && rel[1] <= BK_SAME) {
-        bk_ew_split(fn, out, osz, in[0], in[1], isz, n, k);
+        bk_ew_split(kt, fn, out, osz, in[0], in[1], isz, n, k);
     } else {
         const int backward = rel[0] == BK_BACKWARD || rel[1] == BK_BACKWARD;
-        bk_ew_chunked(fn, (char *)out, osz, (const char *)in[0], (const char *)in[1], isz, n, k,
+        bk_ew_chunked(kt, fn, (char *)out, osz, (const char *)in[0], (const char *)in[1], isz, n, k,
                       rel, backward);
     }
     free(copy[0]);
@@ -154,36 +157,36 @@ static int bk_ew_run(bk_ew_fn fn, void *out, size_t osz, const void *a, const vo
  * one) and calls the active target's kernel.
  */
 #define BK_EW_scalar(op, name, T)                                              \
-    static void bk_ew_##op##_##name(void *out, const void *a, const void *b, size_t n, \
-                                    const void *k) {                           \
+    static void bk_ew_##op##_##name(const bk_kernel_table *kt, void *out, const void *a, \
+                                    const void *b, size_t n, const void *k) {                           \
         (void)b;                                                               \
         T kv;                                                                  \
         memcpy(&kv, k, sizeof kv);                                             \
-        bk_kernels()->op##_##name(out, a, n, kv);                              \
+        kt->op##_##name(out, a, n, kv);                              \
     }
 #define BK_EW_binary(op, name, T)                                              \
-    static void bk_ew_##op##_##name(void *out, const void *a, const void *b, size_t n, \
-                                    const void *k) {                           \
+    static void bk_ew_##op##_##name(const bk_kernel_table *kt, void *out, const void *a, \
+                                    const void *b, size_t n, const void *k) {                           \
         (void)k;                                                               \
-        bk_kernels()->op##_##name(out, a, b, n);                               \
+        kt->op##_##name(out, a, b, n);                               \
     }
 #define BK_EW_unary(op, name, T)                                               \
-    static void bk_ew_##op##_##name(void *out, const void *a, const void *b, size_t n, \
-                                    const void *k) {                           \
+    static void bk_ew_##op##_##name(const bk_kernel_table *kt, void *out, const void *a, \
+                                    const void *b, size_t n, const void *k) {                           \
         (void)b, (void)k;                                                      \
-        bk_kernels()->op##_##name(out, a, n);                                  \
+        kt->op##_##name(out, a, n);                                  \
     }
 #define BK_EW_magnitude BK_EW_unary
 #define BK_EW_reduce(op, name, T)
 #define BK_EW_extreme(op, name, T)
 #define BK_EW_dot(op, name, T)
 #define BK_EW_fill(op, name, T)                                                \
-    static void bk_ew_##op##_##name(void *out, const void *a, const void *b, size_t n, \
-                                    const void *k) {                           \
+    static void bk_ew_##op##_##name(const bk_kernel_table *kt, void *out, const void *a, \
+                                    const void *b, size_t n, const void *k) {                           \
         (void)a, (void)b;                                                      \
         T kv;                                                                  \
         memcpy(&kv, k, sizeof kv);                                             \
-        bk_kernels()->op##_##name(out, n, kv);                                 \
+        kt->op##_##name(out, n, kv);                                 \
     }
 #define BK_X_EW(op, pyname, form, name, ENUM, T, S, kind, R, RENUM) BK_EW_##form(op, name, T)
 BK_OPS_DTYPES(BK_X_EW)
@@ -234,6 +237,7 @@ BK_OPS_DTYPES(BK_X_EW)
  */
 #define BK_RROUND 64
 typedef struct bk_reduce_job {
+    const bk_kernel_table *kt; /* one call, one target */
     const char *a, *b;
     size_t isz, n, first; /* first block of the round */
     void *res;            /* one result slot per block of the round */
@@ -247,7 +251,7 @@ static size_t bk_block_len(const bk_reduce_job *j, size_t i) {
     static void bk_rpart_##op##_##name(void *ctx, size_t i) {                  \
         const bk_reduce_job *j = ctx;                                          \
         const size_t off = (j->first + i) * BK_RBLOCK * sizeof(T), m = bk_block_len(j, i); \
-        ((RT *)j->res)[i] = bk_kernels()->op##_##name ARGS;                    \
+        ((RT *)j->res)[i] = j->kt->op##_##name ARGS;                    \
     }
 #define BK_ARGS_A (j->a + off, m)
 #define BK_ARGS_AB (j->a + off, j->b + off, m)
@@ -264,7 +268,7 @@ static void bk_reduce_round(bk_part_fn part, bk_reduce_job *j, size_t count) {
 /* Sums and dots: block results pushed in order. */
 #define BK_REDUCE_BLOCKS(op, name, T, S, kind, R, b)                           \
     {                                                                          \
-        bk_reduce_job j = {(const char *)a, (const char *)(b), sizeof(T), n, 0, NULL}; \
+        bk_reduce_job j = {bk_kernels(), (const char *)a, (const char *)(b), sizeof(T), n, 0, NULL}; \
         if (n <= BK_RBLOCK) {                                                  \
             S one;                                                             \
             j.res = &one;                                                      \
@@ -291,7 +295,7 @@ static void bk_reduce_round(bk_part_fn part, bk_reduce_job *j, size_t count) {
  * kernels' own rule (BK_BEFORE in ops/minmax.h). */
 #define BK_EXTREME_BLOCKS(op, name, T, kind, LESS, NEG_FIRST)                  \
     {                                                                          \
-        bk_reduce_job j = {(const char *)a, NULL, sizeof(T), n, 0, NULL};      \
+        bk_reduce_job j = {bk_kernels(), (const char *)a, NULL, sizeof(T), n, 0, NULL};      \
         T res[BK_RROUND], m = 0;                                               \
         j.res = res;                                                           \
         for (size_t blocks = (n + BK_RBLOCK - 1) / BK_RBLOCK; j.first < blocks;) { \
@@ -330,7 +334,7 @@ static void bk_reduce_round(bk_part_fn part, bk_reduce_job *j, size_t count) {
     }
 #define BK_TYPED_fill(op, name, T, S, kind, R)                                 \
     void bk_##op##_##name(T *a, size_t n, T v) {                               \
-        bk_ew_split(bk_ew_##op##_##name, a, sizeof(T), NULL, NULL, sizeof(T), n, &v); \
+        bk_ew_split(bk_kernels(), bk_ew_##op##_##name, a, sizeof(T), NULL, NULL, sizeof(T), n, &v); \
     }
 #define BK_TYPED_scalar(op, name, T, S, kind, R)                               \
     int bk_##op##_out_##name(T *out, const T *a, size_t n, T k) {              \

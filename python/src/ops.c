@@ -207,8 +207,10 @@ static void bkpy_job_free(bkpy_job *j) {
 
 /* Runs a prepared job, with the GIL released when the work is large. */
 static int bkpy_job_execute(bkpy_state *st, bkpy_job *j) {
-    if (bkpy_job_prepare(j) < 0)
+    if (bkpy_job_prepare(j) < 0) {
+        bkpy_job_free(j); /* the temporaries made before the one that failed */
         return -1;
+    }
     const bkpy_arr *a = j->ops[0];
     const Py_ssize_t work = a->n > PY_SSIZE_T_MAX / a->itemsize ? PY_SSIZE_T_MAX : a->n * a->itemsize;
     if (work >= st->gil_threshold) {
