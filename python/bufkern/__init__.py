@@ -34,7 +34,7 @@ from bufkern._core import (
     target,
 )
 
-__version__ = "0.1.0"
+from bufkern._core import __version__  # bufkern.h's, compiled in: the code that runs
 
 #: The 12 dtypes, by their bufkern names.
 DTYPES = ("f32", "f64", "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "c64", "c128")
