@@ -8,6 +8,7 @@ set -euo pipefail
 APT_PACKAGES=(
   libsimde-dev                                  # SIMD intrinsics, header-only
   pkg-config
+  python3-venv                                  # test-install: fresh virtualenvs
   clang libclang-rt-14-dev llvm                 # libFuzzer, sanitizer runtimes, llvm-symbolizer
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross   # the aarch64 (NEON) cross build
   qemu-user                                     # ... and running it

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The C tests, from any directory; builds into build/<preset> under the repo.
 #   (a) release build (warnings as errors unless BUFKERN_WERROR=0) + ctest
+#   (a') the same against SIMDe from PyPI (simde-py), as pip builds use it
 #   (b) AddressSanitizer + UndefinedBehaviorSanitizer build + ctest
 #   (c) cmake --install into a temporary prefix: only bk_* symbols exported;
 #       the consumer project built with find_package (shared and static) and
@@ -9,12 +10,12 @@
 #   (e) ThreadSanitizer: many threads making the first call at once, and
 #       switching the target at once, and kernels split over threads
 # BUFKERN_THOROUGH=1 makes the C tests run their long variant.
-# BUFKERN_C_STEPS="release asan install aarch64 tsan" (the default) picks steps.
+# BUFKERN_C_STEPS="release simde-py asan install aarch64 tsan" (the default) picks steps.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
-STEPS=${BUFKERN_C_STEPS:-release asan install aarch64 tsan}
+STEPS=${BUFKERN_C_STEPS:-release simde-py asan install aarch64 tsan}
 JOBS=$(nproc 2>/dev/null || echo 2)
 case "${BUFKERN_WERROR:-1}" in
 0 | OFF | off | no | NO | false | FALSE) WERROR=OFF ;;
@@ -41,28 +42,34 @@ fresh_if_generator_changed() {
     fi
 }
 
-# configure, build and ctest one preset. Prints each bk_test entry's
-# "N passed, M failed" line, the checks per target summed over the entries,
-# and ctest's summary. The full output stays in build/<preset>.ctest.log.
+# build_and_test PRESET [--name NAME] [CMAKE_ARGS...]: configure, build and
+# ctest one preset in build/NAME (NAME defaults to PRESET). Prints each
+# bk_test entry's "N passed, M failed" line, the checks per target summed over
+# the entries, and ctest's summary. The full output stays in build/NAME.ctest.log.
 build_and_test() {
-    local preset=$1
+    local preset=$1 name=$1
     shift
-    fresh_if_generator_changed "build/$preset"
-    cmake --preset "$preset" "${GENERATOR[@]}" -DBUFKERN_WERROR="$WERROR" "$@" >"build/$preset.configure.log" 2>&1 ||
-        { cat "build/$preset.configure.log"; fail "configure $preset"; }
-    grep -E "bufkern: (SIMDe|targets)" "build/$preset.configure.log" || true
-    cmake --build --preset "$preset" -j "$JOBS" >"build/$preset.build.log" 2>&1 ||
-        { tail -n 60 "build/$preset.build.log"; fail "build $preset"; }
-    local log=build/$preset.ctest.log rc=0 start=$SECONDS
-    ctest --preset "$preset" -j "$JOBS" --timeout 900 -V >"$log" 2>&1 || rc=$?
+    if [[ ${1:-} == --name ]]; then
+        name=$2
+        shift 2
+    fi
+    local dir=build/$name
+    fresh_if_generator_changed "$dir"
+    cmake --preset "$preset" -B "$dir" "${GENERATOR[@]}" -DBUFKERN_WERROR="$WERROR" "$@" >"$dir.configure.log" 2>&1 ||
+        { cat "$dir.configure.log"; fail "configure $name"; }
+    grep -E "bufkern: (SIMDe|targets)" "$dir.configure.log" || true
+    cmake --build "$dir" -j "$JOBS" >"$dir.build.log" 2>&1 ||
+        { tail -n 60 "$dir.build.log"; fail "build $name"; }
+    local log=$dir.ctest.log rc=0 start=$SECONDS
+    ctest --preset "$preset" --test-dir "$dir" -j "$JOBS" --timeout 900 -V >"$log" 2>&1 || rc=$?
     sed -nE 's/^[0-9]+: (bk_test\[[^]]+\]: [0-9]+ passed, [0-9]+ failed.*)/  \1/p' "$log"
     awk '/^[0-9]+:   target [a-z0-9]+ +[0-9]+ checks/ {c[$3] += $4; f[$3] += $6}
          END {for (t in c) printf "  %-8s %10d checks, %d failed (all entries)\n", t, c[t], f[t]}' "$log" | sort
     grep -E "tests passed|tests failed|Total Test time" "$log" || true
-    echo "  ($preset: ctest took $((SECONDS - start)) s)"
+    echo "  ($name: ctest took $((SECONDS - start)) s)"
     if [[ $rc -ne 0 ]]; then
         grep -E "FAIL|Failed|\*\*\*|ERROR|runtime error" "$log" | head -n 60
-        fail "ctest $preset (full output: $log)"
+        fail "ctest $name (full output: $log)"
     fi
 }
 
@@ -71,6 +78,21 @@ mkdir -p build
 if has_step release; then
     step "release build (BUFKERN_WERROR=$WERROR) + ctest"
     build_and_test release
+fi
+
+if has_step simde-py; then
+    # pip builds take SIMDe from PyPI's simde-py (pyproject.toml pins it), every
+    # other step here the system's (Debian 12: 0.7.4): both must pass with
+    # warnings as errors. pyproject.toml's own requirement, installed into a
+    # directory of its own so that the Python environment stays as it was.
+    req=$(sed -nE 's/^requires *=.*"(simde-py[^"]*)".*/\1/p' pyproject.toml)
+    [[ -n $req ]] || fail "no simde-py requirement in pyproject.toml"
+    step "release build against SIMDe from PyPI ($req) + ctest"
+    "${PYTHON:-python3}" -m pip install --quiet --disable-pip-version-check --upgrade \
+        --target build/simde-py "$req" >build/simde-py.pip.log 2>&1 ||
+        { cat build/simde-py.pip.log; fail "pip install $req"; }
+    inc=$(PYTHONPATH=build/simde-py "${PYTHON:-python3}" -c 'import simde_py; print(simde_py.get_include())')
+    build_and_test release --name release-simde-py -DSIMDE_INCLUDE_DIR="$inc"
 fi
 
 if has_step asan; then

@@ -13,7 +13,7 @@ case "${BUFKERN_WERROR:-}" in
   "" | 0 | OFF | off | false) ;;
   *) args+=(-Ccmake.define.BUFKERN_WERROR=ON) ;;
 esac
-# The SIMD targets need SIMDe (libsimde-dev); a tree without them builds scalar only.
+# A tree without the SIMD targets builds scalar only.
 [ -f kernels/src/target_avx2.c ] || args+=(-Ccmake.define.BUFKERN_SIMD=OFF)
 
 echo "test-python: pip install . ${args[*]}"

@@ -48,9 +48,20 @@
 extern "C" {
 #endif
 
+/*
+ * The version, written here only: CMake's project() (and so the library's
+ * SOVERSION, the CMake package and bufkern.pc), pyproject.toml (by a regex)
+ * and bufkern.__version__ all read these three lines.
+ */
 #define BUFKERN_VERSION_MAJOR 0
-#define BUFKERN_VERSION_MINOR 1
+#define BUFKERN_VERSION_MINOR 2
 #define BUFKERN_VERSION_PATCH 0
+#define BK_STRINGIFY_(x) #x
+#define BK_STRINGIFY(x) BK_STRINGIFY_(x)
+/* "MAJOR.MINOR.PATCH", built from the numbers so that it cannot disagree with them */
+#define BUFKERN_VERSION                                                                 \
+    BK_STRINGIFY(BUFKERN_VERSION_MAJOR) "." BK_STRINGIFY(BUFKERN_VERSION_MINOR) "."     \
+        BK_STRINGIFY(BUFKERN_VERSION_PATCH)
 
 /* ---- complex numbers ---------------------------------------------------- */
 

@@ -33,7 +33,7 @@ from bufkern._core import (
     target,
 )
 
-__version__ = "0.1.0"
+from bufkern._core import __version__  # bufkern.h's, compiled in: the code that runs
 
 # One function per op of libbufkern's op table (sum, subtract, dot, ...).
 globals().update({_name: getattr(_core, _name) for _name in OPS})

@@ -291,6 +291,8 @@ static int bkpy_exec(PyObject *module) {
     st->gil_threshold = BKPY_GIL_THRESHOLD_DEFAULT;
     if (bkpy_view_types_init(module, st) < 0 || bkpy_array_types_init(module, st) < 0)
         return -1;
+    if (PyModule_AddStringConstant(module, "__version__", BUFKERN_VERSION) < 0)
+        return -1;
     if (PyModule_AddIntConstant(module, "GIL_THRESHOLD_DEFAULT", BKPY_GIL_THRESHOLD_DEFAULT) < 0 ||
         bkpy_add_tables(module) < 0)
         return -1;
