@@ -28,6 +28,15 @@
  * whose memory range meets a's gets b copied to a temporary buffer first,
  * unless b is exactly a (same pointer and strides: each element is read
  * before it is written, by the same kernel step).
+ *
+ * Aliased destinations: when elements of a may share memory with each other
+ * (zero strides, sliding windows), the answer is NumPy's for an out= that
+ * overlaps itself: every operand copied first, the results written back one
+ * element at a time in a's memory order (dimensions from the largest stride
+ * to the smallest, each towards higher addresses: the order of NumPy's
+ * writeback), so that of the elements sharing memory the last one written
+ * wins. The check is conservative (a layout it cannot prove free of
+ * self-overlap costs a copy, never a wrong answer).
  */
 #include "bkpy.h"
 
@@ -70,10 +79,15 @@ static void bkpy_plan_merge(bkpy_plan *p) {
     p->ndim = m;
 }
 
-/* Sort key: larger strides outside; zero strides (broadcast) outermost. */
-static size_t bkpy_stride_key(Py_ssize_t s) { return s == 0 ? (size_t)-1 : (size_t)s; }
+/* Sort key: larger strides outside; zero strides (broadcast) outermost,
+ * except in NumPy's writeback order, which has them innermost. */
+static size_t bkpy_stride_key(Py_ssize_t s, int writeback) {
+    return s == 0 && !writeback ? (size_t)-1 : (size_t)s;
+}
 
-static void bkpy_plan_build(bkpy_plan *p, const bkpy_arr *a, const bkpy_arr *b) {
+/* writeback: order the dimensions as NumPy writes an array back (see the
+ * note on aliased destinations) rather than for the fastest walk. */
+static void bkpy_plan_build(bkpy_plan *p, const bkpy_arr *a, const bkpy_arr *b, int writeback) {
     p->binary = b != NULL;
     p->dtype = a->dtype;
     p->isz = a->itemsize;
@@ -110,7 +124,8 @@ static void bkpy_plan_build(bkpy_plan *p, const bkpy_arr *a, const bkpy_arr *b) 
     for (int i = 1; i < nd; i++) {
         Py_ssize_t sh = p->shape[i], sa = p->sa[i], sb = p->sb[i];
         int j = i;
-        for (; j > 0 && bkpy_stride_key(p->sa[j - 1]) < bkpy_stride_key(sa); j--) {
+        for (; j > 0 && bkpy_stride_key(p->sa[j - 1], writeback) < bkpy_stride_key(sa, writeback);
+             j--) {
             p->shape[j] = p->shape[j - 1];
             p->sa[j] = p->sa[j - 1];
             p->sb[j] = p->sb[j - 1];
@@ -146,6 +161,21 @@ static int bkpy_needs_copy(const bkpy_plan *p, const bkpy_arr *a, const bkpy_arr
     if (p->pa == p->pb && memcmp(p->sa, p->sb, (size_t)p->ndim * sizeof p->sa[0]) == 0)
         return 0; /* b is a, element for element */
     return 1;
+}
+
+/*
+ * Whether elements of a may share memory with each other, on the sorted
+ * plan: a dimension whose stride is smaller than the bytes spanned by the
+ * dimensions inside it (a zero stride included) may land on them.
+ */
+static int bkpy_may_self_overlap(const bkpy_plan *p) {
+    Py_ssize_t span = p->isz;
+    for (int d = p->ndim - 1; d >= 0; d--) {
+        if (p->shape[d] > 1 && p->sa[d] < span)
+            return 1;
+        span += (p->shape[d] - 1) * p->sa[d];
+    }
+    return 0;
 }
 
 /* ---- moving elements between strided memory and a contiguous buffer ----- */
@@ -465,6 +495,51 @@ static void bkpy_execute(bkpy_plan *p, bkpy_op op, const void *scalar, bkpy_suma
     }
 }
 
+/* An aliased destination (see the note at the top): gather every operand,
+ * run the kernel on the copies, scatter a back in writeback order. */
+static void bkpy_execute_aliased(const bkpy_plan *w, bkpy_op op, const void *scalar, char *ta,
+                                 char *tb) {
+    bkpy_cursor c;
+    if (op != BKPY_FILL) {
+        bkpy_idx_zero(c.idx, w->ndim);
+        bkpy_transfer(w, &c, 0, ta, w->n, 0);
+    }
+    if (tb) {
+        bkpy_idx_zero(c.idx, w->ndim);
+        bkpy_transfer(w, &c, 1, tb, w->n, 0);
+    }
+    bkpy_kernel(op, w->dtype, ta, tb, w->n, scalar, NULL);
+    bkpy_idx_zero(c.idx, w->ndim);
+    bkpy_transfer(w, &c, 0, ta, w->n, 1);
+}
+
+static int bkpy_run_aliased(bkpy_op op, const bkpy_arr *a, const bkpy_arr *b, const void *scalar,
+                            Py_ssize_t gil_threshold) {
+    bkpy_plan w;
+    bkpy_plan_build(&w, a, b, 1);
+    char *ta = NULL, *tb = NULL;
+    if (w.n <= PY_SSIZE_T_MAX / w.isz) {
+        const size_t bytes = (size_t)(w.n * w.isz);
+        ta = PyMem_RawMalloc(bytes);
+        tb = b && ta ? PyMem_RawMalloc(bytes) : NULL;
+    }
+    if (!ta || (b && !tb)) {
+        PyMem_RawFree(ta);
+        PyErr_NoMemory();
+        return -1;
+    }
+    if (w.n * w.isz >= gil_threshold) {
+        Py_BEGIN_ALLOW_THREADS
+        bkpy_execute_aliased(&w, op, scalar, ta, tb);
+        Py_END_ALLOW_THREADS
+    } else {
+        bkpy_execute_aliased(&w, op, scalar, ta, tb);
+    }
+    PyMem_RawFree(ta);
+    PyMem_RawFree(tb);
+    return 0;
+}
+
 int bkpy_run(bkpy_op op, const bkpy_arr *a, const bkpy_arr *b, const void *scalar, void *sum_out,
              Py_ssize_t gil_threshold) {
     if (a->n == 0) {
@@ -473,7 +548,9 @@ int bkpy_run(bkpy_op op, const bkpy_arr *a, const bkpy_arr *b, const void *scala
         return 0;
     }
     bkpy_plan p;
-    bkpy_plan_build(&p, a, b);
+    bkpy_plan_build(&p, a, b, 0);
+    if (op != BKPY_SUM && bkpy_may_self_overlap(&p))
+        return bkpy_run_aliased(op, a, b, scalar, gil_threshold);
     char *tmpb = NULL;
     if (b && bkpy_needs_copy(&p, a, b)) {
         if (p.n > PY_SSIZE_T_MAX / p.isz || !(tmpb = PyMem_RawMalloc((size_t)(p.n * p.isz)))) {

@@ -68,3 +68,119 @@ def test_one_byte_ctypes_and_matching_sizes_still_work():
     assert bufkern.sum((ctypes.c_int16 * 2)(1, 2)) == 3
     assert bufkern.sum((ctypes.c_long * 2)(1, 2)) == 3
     assert bufkern.sum((ctypes.c_ssize_t * 2)(1, 2)) == 3
+
+
+# ---- 2. destinations whose elements share memory ------------------------------
+
+# (shape, strides in elements, offset in elements) of a's self-aliasing view.
+ALIASED = [
+    ((4, 16), (0, 1), 0),  # the same row four times: one kernel run per row
+    ((4, 15), (0, 1), 0),  # inner length 15: gathered in chunks
+    ((16, 4), (1, 0), 0),  # zero stride inside
+    ((15, 4), (1, 0), 0),
+    ((4, 16), (1, 1), 0),  # sliding windows
+    ((5, 15), (1, 1), 0),
+    ((3, 5), (1, 2), 0),  # NumPy's writeback order is not C order here
+    ((4, 8), (-1, 1), 3),  # and here
+    ((4, 3, 5), (1, 0, 2), 0),
+    ((10,), (0,), 0),
+    ((2, 3, 17), (0, 17, 1), 0),
+]
+
+
+def _view(mem, dt, shape, strides, offset):
+    isz = np.dtype(dt).itemsize
+    return np.ndarray(shape, dt, buffer=mem, offset=offset * isz,
+                      strides=tuple(s * isz for s in strides))
+
+
+def _start(dt):
+    return (np.arange(1, 121) % 7 + 1).astype(dt)
+
+
+def _b_for(kind, mem, dt, shape, strides, offset):
+    """b: separate with distinct values (so the order of writes shows), a
+    itself, or another view into a's memory."""
+    if kind == "separate":
+        return (np.arange(np.prod(shape)).reshape(shape) % 5 + 2).astype(dt)
+    if kind == "same":
+        return _view(mem, dt, shape, strides, offset)
+    return _view(mem, dt, shape, strides, offset + 1)  # a's memory, one element on
+
+
+def _numpy_answer(op, dt, layout, b_kind, k):
+    mem = _start(dt)
+    a = _view(mem, dt, *layout)
+    if op == "scale":
+        np.multiply(a, k, out=a)
+    elif op == "fill":
+        a.fill(k)
+    else:
+        getattr(np, op)(a, _b_for(b_kind, mem, dt, *layout), out=a)
+    return mem
+
+
+def _bufkern_answer(op, dt, layout, b_kind, k, gil):
+    mem = _start(dt)
+    a = _view(mem, dt, *layout)
+    old = bufkern._core._gil_threshold(gil)
+    try:
+        if op in ("scale", "fill"):
+            getattr(bufkern, op)(a, k)
+        else:
+            getattr(bufkern, op)(a, _b_for(b_kind, mem, dt, *layout))
+    finally:
+        bufkern._core._gil_threshold(old)
+    return mem
+
+
+@pytest.mark.parametrize("layout", ALIASED, ids=[f"{s}-{t}" for s, t, _ in ALIASED])
+@pytest.mark.parametrize("op, b_kind", [("scale", None), ("fill", None), ("add", "separate"),
+                                        ("multiply", "separate"), ("add", "same"),
+                                        ("multiply", "same"), ("add", "shifted"),
+                                        ("multiply", "shifted")])
+@pytest.mark.parametrize("dt", [np.float64, np.int32, np.uint8])
+def test_aliased_destination_gives_numpy_answer(layout, op, b_kind, dt):
+    want = _numpy_answer(op, dt, layout, b_kind, 3)
+    for gil in (bufkern.GIL_THRESHOLD_DEFAULT, 0):
+        got = _bufkern_answer(op, dt, layout, b_kind, 3, gil)
+        assert np.array_equal(got, want), (got, want)
+
+
+def test_aliased_destination_the_issue_example():
+    x = np.arange(1.0, 100.0)
+    bufkern.scale(np.lib.stride_tricks.as_strided(x, (4, 16), (0, 8)), 2.0)
+    assert list(x[:3]) == [2.0, 4.0, 6.0] and x[16] == 17.0
+
+
+@pytest.mark.parametrize("op", ["scale", "fill", "add"])
+def test_elements_overlapping_by_part_of_an_item(op):
+    """Strides smaller than the itemsize: element bytes overlap; the last
+    element written wins byte by byte, as in NumPy's writeback."""
+    for shape, strides in (((6,), (4,)), ((3, 4), (4, 12)), ((2, 3), (-12, 4))):
+        base = np.arange(1.0, 21.0)
+        mems = []
+        for mine in (False, True):
+            mem = base.view(np.uint8).copy()
+            a = np.ndarray(shape, np.float64, buffer=mem, offset=64, strides=strides)
+            b = np.full(shape, 0.5) + np.arange(np.prod(shape)).reshape(shape)
+            if op == "fill":
+                (bufkern.fill if mine else np.ndarray.fill)(a, 2.5)
+            elif op == "scale":
+                bufkern.scale(a, 3.0) if mine else np.multiply(a, 3.0, out=a)
+            else:
+                bufkern.add(a, b) if mine else np.add(a, b, out=a)
+            mems.append(mem)
+        assert np.array_equal(mems[0], mems[1]), (shape, strides)
+
+
+def test_aliased_destination_too_large_to_copy_is_a_memory_error():
+    """The copy is made before anything is written; when it cannot be, the
+    MemoryError leaves a untouched."""
+    x = np.zeros(4, np.uint8)
+    huge = np.lib.stride_tricks.as_strided(x, (2**60,), (0,))
+    with pytest.raises(MemoryError):
+        bufkern.fill(huge, 1)
+    with pytest.raises(MemoryError):
+        bufkern.add(huge, np.broadcast_to(np.uint8(1), huge.shape))
+    assert not x.any()
