@@ -2,6 +2,8 @@
 the inputs that showed it and the neighbours of its class."""
 
 import ctypes
+import inspect
+import sys
 
 import numpy as np
 import pytest
@@ -184,3 +186,68 @@ def test_aliased_destination_too_large_to_copy_is_a_memory_error():
     with pytest.raises(MemoryError):
         bufkern.add(huge, np.broadcast_to(np.uint8(1), huge.shape))
     assert not x.any()
+
+
+# ---- 4. an exporter's errors are not swallowed --------------------------------
+
+PEP688 = pytest.mark.skipif(sys.version_info < (3, 12),
+                            reason="__buffer__ in Python classes needs 3.12 (PEP 688)")
+
+
+class _Exporter:
+    """A PEP 688 exporter that counts the requests it gets and raises
+    `exc` for writable ones (or all of them)."""
+
+    def __init__(self, data, exc=None, only_writable=True):
+        self.data, self.exc, self.only_writable = data, exc, only_writable
+        self.requests = []
+
+    def __buffer__(self, flags):
+        self.requests.append(flags)
+        if self.exc is not None and (flags & inspect.BufferFlags.WRITABLE or
+                                     not self.only_writable):
+            raise self.exc
+        return memoryview(self.data)
+
+
+@PEP688
+@pytest.mark.parametrize("exc", [KeyboardInterrupt(), SystemExit(3), MemoryError(),
+                                 RuntimeError("boom"), ZeroDivisionError()],
+                         ids=lambda e: type(e).__name__)
+def test_exporter_errors_propagate_and_it_is_asked_once(exc):
+    data = bytearray(8)
+    for call in (lambda e: bufkern.fill(e, 1), lambda e: bufkern.add(e, bytes(8)),
+                 lambda e: bufkern.BufferViewMut(e)):
+        e = _Exporter(data, exc)
+        with pytest.raises(type(exc)):
+            call(e)
+        assert len(e.requests) == 1
+    assert data == bytearray(8)
+    e = _Exporter(data, exc, only_writable=False)  # read-only requests too
+    with pytest.raises(type(exc)):
+        bufkern.sum(e)
+    assert len(e.requests) == 1
+
+
+@PEP688
+def test_exporter_refusing_writable_is_read_only():
+    """BufferError on the writable request is the exporter's "read-only":
+    asked again read-only, it is the SPEC's ValueError."""
+    e = _Exporter(bytes(8), BufferError("not writable"))
+    with pytest.raises(ValueError, match="read-only"):
+        bufkern.fill(e, 1)
+    assert len(e.requests) == 2
+    assert bufkern.sum(_Exporter(bytes([1, 2]), BufferError("not writable"))) == 3
+
+
+@pytest.mark.parametrize("make", [lambda: bytes(8), lambda: memoryview(bytes(8)),
+                                  lambda: np.frombuffer(bytes(8), np.uint8),
+                                  lambda: np.zeros(8, np.uint8)[::-1]],
+                         ids=["bytes", "memoryview", "numpy-readonly-memory", "numpy-flag"])
+def test_read_only_exporters_refuse_writable_with_value_error(make):
+    x = make()
+    if isinstance(x, np.ndarray):
+        x.flags.writeable = False
+    with pytest.raises(ValueError, match="read-only"):
+        bufkern.fill(x, 1)
+    assert bufkern.sum(x) == 0
