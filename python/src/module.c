@@ -123,10 +123,12 @@ static PyObject *bkpy_set_target(PyObject *module, PyObject *const *args, Py_ssi
                      Py_TYPE(args[0])->tp_name);
         return NULL;
     }
-    const char *name = PyUnicode_AsUTF8(args[0]);
+    Py_ssize_t len = 0;
+    const char *name = PyUnicode_AsUTF8AndSize(args[0], &len);
     if (!name)
         return NULL;
-    if (!*name || bk_set_target(name) != BK_OK) {
+    /* A NUL inside the name would cut it short: "sse2\0junk" is no target. */
+    if (!*name || strlen(name) != (size_t)len || bk_set_target(name) != BK_OK) {
         PyObject *avail = bkpy_available_targets(module, NULL);
         if (avail) {
             PyErr_Format(PyExc_ValueError,

@@ -251,3 +251,66 @@ def test_read_only_exporters_refuse_writable_with_value_error(make):
     with pytest.raises(ValueError, match="read-only"):
         bufkern.fill(x, 1)
     assert bufkern.sum(x) == 0
+
+
+# ---- 6. names: NUL inside, and dtype objects that raise -----------------------
+
+@pytest.mark.parametrize("name", ["sse2\x00junk", "scalar\x00", "\x00scalar"])
+def test_target_name_with_nul_is_refused(name):
+    before = bufkern.target()
+    with pytest.raises(ValueError, match="not available"):
+        bufkern.set_target(name)
+    assert bufkern.target() == before
+
+
+@pytest.mark.parametrize("name", ["f64\x00", "f64\x00junk", "float64\x00", "\x00i8"])
+def test_dtype_name_with_nul_is_refused(name):
+    with pytest.raises(TypeError, match="unknown dtype"):
+        bufkern.Array(2, dtype=name)
+    with pytest.raises(TypeError, match="unknown dtype"):
+        bufkern.Array.from_values(1, dtype=name)
+    with pytest.raises(TypeError, match="unknown dtype"):
+        bufkern.BufferView(np.zeros(2), dtype=name)
+
+
+class _Boom(Exception):
+    pass
+
+
+class _RaisingName:
+    @property
+    def name(self):
+        raise _Boom("name")
+
+
+class _RaisingByteorder:
+    name = "float64"
+
+    @property
+    def byteorder(self):
+        raise _Boom("byteorder")
+
+
+class _RaisingMeta(type):
+    @property
+    def __name__(cls):
+        raise _Boom("__name__")
+
+
+@pytest.mark.parametrize("dtype", [_RaisingName(), _RaisingByteorder(),
+                                   _RaisingMeta("T", (), {})],
+                         ids=["name", "byteorder", "__name__"])
+def test_dtype_object_whose_attributes_raise_propagates_the_error(dtype):
+    for call in (lambda: bufkern.Array(2, dtype=dtype),
+                 lambda: bufkern.BufferViewMut(np.zeros(2), dtype=dtype)):
+        with pytest.raises(_Boom):
+            call()
+
+
+def test_dtype_object_without_a_name_is_a_type_error():
+    class NoName:
+        pass
+
+    for dtype in (NoName(), 3, None):
+        with pytest.raises(TypeError, match="dtype must be"):
+            bufkern.Array(2, dtype=dtype)
