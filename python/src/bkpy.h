@@ -71,6 +71,9 @@ PyObject *bkpy_shape_tuple(const Py_ssize_t *shape, int ndim);
 /* "f64", "float64", numpy.float64, numpy.dtype("float64") -> BK_F64;
  * anything else is a TypeError (returns -1). */
 int bkpy_dtype_from_object(PyObject *obj, bk_dtype *out);
+/* The article before a dtype's name in messages: "an i64", "an f32", "a u8",
+ * "a c64" (names are read letter by letter: "eye", "eff", "you", "see"). */
+const char *bkpy_article(bk_dtype dt);
 
 /* ---- scalars (scalar.c) ------------------------------------------------- */
 

@@ -30,6 +30,12 @@ static bk_dtype bkpy_dtype_from_name(const char *name) {
     return BK_NDTYPES;
 }
 
+const char *bkpy_article(bk_dtype dt) {
+    const char *name = bk_dtype_name(dt);
+    /* The letters whose names start with a vowel sound. */
+    return name && *name && strchr("aefhilmnorsx", *name) ? "an" : "a";
+}
+
 /* An attribute that may be absent: 1 with *out set, 0 if absent, -1 if
  * getting it raised anything else (which the caller must see). */
 static int bkpy_optional_attr(PyObject *obj, const char *attr, PyObject **out) {

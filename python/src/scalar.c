@@ -33,8 +33,8 @@ static int bkpy_is_complex_valued(PyObject *obj) {
 }
 
 static int bkpy_wrong_kind(PyObject *obj, bk_dtype dt, const char *want) {
-    PyErr_Format(PyExc_TypeError, "a %s array needs %s, got %.200s", bk_dtype_name(dt), want,
-                 Py_TYPE(obj)->tp_name);
+    PyErr_Format(PyExc_TypeError, "%s %s array needs %s, got %.200s", bkpy_article(dt),
+                 bk_dtype_name(dt), want, Py_TYPE(obj)->tp_name);
     return -1;
 }
 

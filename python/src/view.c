@@ -79,8 +79,9 @@ static PyObject *bkpy_view_new(PyTypeObject *type, PyObject *args, PyObject *kwd
     }
     self->held = 1;
     if (want != BK_NDTYPES && self->arr.dtype != want) {
-        PyErr_Format(PyExc_TypeError, "%s(dtype=%s) needs a %s buffer, got %s", type->tp_name,
-                     bk_dtype_name(want), bk_dtype_name(want), bk_dtype_name(self->arr.dtype));
+        PyErr_Format(PyExc_TypeError, "%s(dtype=%s) needs %s %s buffer, got %s", type->tp_name,
+                     bk_dtype_name(want), bkpy_article(want), bk_dtype_name(want),
+                     bk_dtype_name(self->arr.dtype));
         Py_DECREF(self);
         return NULL;
     }

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import bufkern
+from conftest import NP
 
 # ---- 1. every format against its itemsize -----------------------------------
 
@@ -314,3 +315,18 @@ def test_dtype_object_without_a_name_is_a_type_error():
     for dtype in (NoName(), 3, None):
         with pytest.raises(TypeError, match="dtype must be"):
             bufkern.Array(2, dtype=dtype)
+
+
+# ---- 8. "an" before a vowel sound ---------------------------------------------
+
+@pytest.mark.parametrize("dt", list(NP))
+def test_messages_put_the_right_article_before_dtype_names(dt):
+    article = "an" if dt[0] in "if" else "a"  # "an i8", "an f32"; "a u8", "a c64"
+    wrong = object() if dt[0] == "c" else 1j
+    with pytest.raises(TypeError) as e:
+        bufkern.fill(np.zeros(1, NP[dt]), wrong)
+    assert str(e.value).startswith(f"{article} {dt} array needs "), str(e.value)
+    other = np.zeros(1, np.int8 if dt != "i8" else np.uint8)
+    with pytest.raises(TypeError) as e:
+        bufkern.BufferView(other, dtype=dt)
+    assert f"needs {article} {dt} buffer" in str(e.value), str(e.value)
