@@ -2,7 +2,10 @@
 the inputs that showed it and the neighbours of its class."""
 
 import ctypes
+import decimal
+import fractions
 import inspect
+import math
 import sys
 
 import numpy as np
@@ -315,6 +318,83 @@ def test_dtype_object_without_a_name_is_a_type_error():
     for dtype in (NoName(), 3, None):
         with pytest.raises(TypeError, match="dtype must be"):
             bufkern.Array(2, dtype=dtype)
+
+
+# ---- 7. one rule beyond a float dtype's range; rounded once -------------------
+
+_HALFWAY_TO_2_128 = 2.0**128 - 2.0**103  # from here on, f32 rounds to inf
+
+
+@pytest.mark.parametrize("dt", ["f32", "c64"])
+def test_finite_value_beyond_f32_is_overflow_error_like_an_int(dt):
+    a = np.ones(2, NP[dt])
+    for v in (1e39, -1e39, _HALFWAY_TO_2_128, 10**39, 2**128, 1e308,
+              fractions.Fraction(10**39), decimal.Decimal("1e39")):
+        for op in (bufkern.fill, bufkern.scale):
+            with pytest.raises(OverflowError, match="out of range for"):
+                op(a, v)
+    assert list(a) == [1, 1]
+    below = np.nextafter(_HALFWAY_TO_2_128, 0)  # rounds down to FLT_MAX
+    bufkern.fill(a, below)
+    assert a[0] == np.finfo(np.float32).max
+    for v in (math.inf, -math.inf, math.nan):  # inf and nan themselves are allowed
+        bufkern.fill(a, v)
+        assert np.isnan(a[0]) if math.isnan(v) else a[0] == v
+
+
+def test_complex_parts_beyond_f32_are_overflow_errors():
+    a = np.ones(2, np.complex64)
+    for v in (complex(1e39, 0), complex(0, -1e39)):
+        with pytest.raises(OverflowError):
+            bufkern.fill(a, v)
+    bufkern.fill(a, complex(math.inf, 1.0))
+    assert a[0] == complex(math.inf, 1.0)
+
+
+def test_finite_decimal_beyond_f64_is_overflow_error():
+    """float(Decimal("1e400")) is inf; the value is finite, so out of range."""
+    a = np.ones(2)
+    for v in (decimal.Decimal("1e400"), decimal.Decimal("-1e400"), fractions.Fraction(10**400)):
+        with pytest.raises(OverflowError):
+            bufkern.fill(a, v)
+    bufkern.fill(a, decimal.Decimal("Infinity"))
+    assert a[0] == math.inf
+
+
+def _up(x):
+    return np.nextafter(np.float32(x), np.float32(np.inf))
+
+
+@pytest.mark.parametrize("dt", ["f32", "c64"])
+def test_fractions_and_decimals_round_once_to_f32(dt):
+    """Just above the midpoint between two floats, by less than a double can
+    hold: through a double the value lands on the midpoint and ties to even
+    (down); rounded once, it goes up."""
+    a = np.zeros(1, NP[dt])
+    F, D = fractions.Fraction, decimal.Decimal
+    with decimal.localcontext() as ctx:
+        ctx.prec = 80
+        twice_is_wrong = [
+            (F(1) + F(1, 2**24) + F(1, 2**80), _up(1.0)),
+            (-(F(1) + F(1, 2**24) + F(1, 2**80)), -_up(1.0)),
+            (D(1) + D(2) ** -24 + D(2) ** -80, _up(1.0)),
+            # subnormal: 2.5 * 2^-149 ties down to 2 * 2^-149; a bit above, up to 3 * 2^-149
+            (F(5, 2**150) + F(1, 2**220), np.float32(3 * 2.0**-149)),
+        ]
+    for v, want in twice_is_wrong:
+        assert np.float32(float(v)) != want
+    for v, want in twice_is_wrong + [(F(1, 2**200), np.float32(0.0)), (F(3, 7), np.float32(3 / 7))]:
+        bufkern.fill(a, v)
+        got = a[0].real if dt == "c64" else a[0]
+        assert got == want, (v, got, want)
+
+
+def test_signed_zero_and_nan_of_decimal():
+    a = np.ones(1, np.float32)
+    bufkern.fill(a, decimal.Decimal("-0"))
+    assert a[0] == 0 and math.copysign(1, a[0]) < 0
+    bufkern.fill(a, decimal.Decimal("NaN"))
+    assert np.isnan(a[0])
 
 
 # ---- 8. "an" before a vowel sound ---------------------------------------------
