@@ -10,6 +10,7 @@
  *                   beyond the dtype's range: OverflowError (inf and nan
  *                   pass); anything complex-valued: TypeError.
  *   complex dtypes: any number, each part by the rules of float dtypes.
+ *   A 0-d buffer (NumPy's 0-d arrays and scalars) is the number it holds.
  */
 #include "bkpy.h"
 
@@ -35,9 +36,16 @@ static int bkpy_is_complex_valued(PyObject *obj) {
     return !real_like && PyObject_HasAttrString(obj, "__complex__");
 }
 
-static int bkpy_wrong_kind(PyObject *obj, bk_dtype dt, const char *want) {
-    PyErr_Format(PyExc_TypeError, "%s %s array needs %s, got %.200s", bkpy_article(dt),
-                 bk_dtype_name(dt), want, Py_TYPE(obj)->tp_name);
+/* obj: what the user gave; v: the number it stands for (obj itself, or the
+ * element of a 0-d buffer). */
+static int bkpy_wrong_kind(PyObject *obj, PyObject *v, bk_dtype dt, const char *want) {
+    if (v == obj)
+        PyErr_Format(PyExc_TypeError, "%s %s array needs %s, got %.200s", bkpy_article(dt),
+                     bk_dtype_name(dt), want, Py_TYPE(obj)->tp_name);
+    else
+        PyErr_Format(PyExc_TypeError, "%s %s array needs %s, got %.200s (0-d, holding %.200s)",
+                     bkpy_article(dt), bk_dtype_name(dt), want, Py_TYPE(obj)->tp_name,
+                     Py_TYPE(v)->tp_name);
     return -1;
 }
 
@@ -297,11 +305,11 @@ static PyObject *bkpy_as_index(PyObject *obj) {
 }
 
 /* A real number as a double, rounded once to the width's precision (see
- * bkpy_fit_width). */
-static int bkpy_to_real(PyObject *obj, bk_dtype dt, int width, double *out) {
-    if (PyFloat_Check(obj))
-        return bkpy_fit_width(PyFloat_AS_DOUBLE(obj), width, obj, dt, out);
-    PyObject *idx = bkpy_as_index(obj);
+ * bkpy_fit_width). obj names the scalar in messages. */
+static int bkpy_to_real(PyObject *v, PyObject *obj, bk_dtype dt, int width, double *out) {
+    if (PyFloat_Check(v))
+        return bkpy_fit_width(PyFloat_AS_DOUBLE(v), width, v, dt, out);
+    PyObject *idx = bkpy_as_index(v);
     if (idx) {
         int rc = bkpy_long_to_real(idx, width, dt, out);
         Py_DECREF(idx);
@@ -309,27 +317,78 @@ static int bkpy_to_real(PyObject *obj, bk_dtype dt, int width, double *out) {
     }
     if (PyErr_Occurred())
         return -1;
-    if (bkpy_is_complex_valued(obj))
-        return bkpy_wrong_kind(obj, dt, "a real number (not complex)");
-    PyNumberMethods *nb = Py_TYPE(obj)->tp_as_number;
+    if (bkpy_is_complex_valued(v))
+        return bkpy_wrong_kind(obj, v, dt, "a real number (not complex)");
+    PyNumberMethods *nb = Py_TYPE(v)->tp_as_number;
     if (!nb || !nb->nb_float)
-        return bkpy_wrong_kind(obj, dt, "a real number");
-    const int exact = bkpy_exact_to_real(obj, width, dt, out);
+        return bkpy_wrong_kind(obj, v, dt, "a real number");
+    const int exact = bkpy_exact_to_real(v, width, dt, out);
     if (exact != 0)
         return exact < 0 ? -1 : 0;
     /* Known only through __float__: already rounded to a double. */
-    double d = PyFloat_AsDouble(obj);
+    double d = PyFloat_AsDouble(v);
     if (d == -1.0 && PyErr_Occurred())
         return -1;
-    return bkpy_fit_width(d, width, obj, dt, out);
+    return bkpy_fit_width(d, width, v, dt, out);
 }
 
-int bkpy_scalar_to_elem(PyObject *obj, bk_dtype dt, bkpy_elem *out) {
+/*
+ * NumPy's 0-d arrays and scalars are 0-d buffers: the scalar is the one
+ * element they hold, as the Python number it is (np.array(2.5) is a float,
+ * so a TypeError for integer arrays as 2.5 is; np.True_ is a bool). NumPy is
+ * never imported: any exporter of a 0-d buffer of a bufkern dtype or of bool
+ * qualifies, and of NumPy's other float formats (half, long double: through
+ * its __float__ / __complex__, i.e. rounded to a double on the way).
+ * Returns 1 with *num set, 0 when obj is not such a buffer, -1 on error.
+ */
+static int bkpy_unwrap_0d(PyObject *obj, PyObject **num) {
+    if (PyLong_CheckExact(obj) || PyFloat_CheckExact(obj) || PyComplex_CheckExact(obj) ||
+        !PyObject_CheckBuffer(obj))
+        return 0;
+    Py_buffer view;
+    if (PyObject_GetBuffer(obj, &view, PyBUF_RECORDS_RO) < 0) {
+        /* A refusal means "not a 0-d buffer"; anything else is the caller's. */
+        if (!PyErr_ExceptionMatches(PyExc_BufferError) &&
+            !PyErr_ExceptionMatches(PyExc_ValueError) && !PyErr_ExceptionMatches(PyExc_TypeError))
+            return -1;
+        PyErr_Clear();
+        return 0;
+    }
+    int rc = 0;
+    bkpy_arr arr;
+    if (view.ndim != 0) {
+        rc = 0;
+    } else if (bkpy_arr_from_buffer(&view, &arr) == 0) {
+        *num = bkpy_elem_to_object(arr.buf, arr.dtype);
+        rc = *num ? 1 : -1;
+    } else {
+        PyErr_Clear(); /* not a bufkern dtype: perhaps one of NumPy's others */
+        const char *fmt = view.format ? view.format : "B";
+        if (*fmt && strchr("@=<>!^", *fmt))
+            fmt++;
+        if (strcmp(fmt, "?") == 0 && view.itemsize == 1) {
+            *num = PyBool_FromLong(*(const unsigned char *)view.buf != 0);
+            rc = 1;
+        } else if (strcmp(fmt, "e") == 0 || strcmp(fmt, "g") == 0) {
+            *num = PyNumber_Float(obj);
+            rc = *num ? 1 : -1;
+        } else if (fmt[0] == 'Z' && (fmt[1] == 'e' || fmt[1] == 'g') && !fmt[2]) {
+            Py_complex c = PyComplex_AsCComplex(obj);
+            *num = c.real == -1.0 && PyErr_Occurred() ? NULL : PyComplex_FromCComplex(c);
+            rc = *num ? 1 : -1;
+        }
+    }
+    PyBuffer_Release(&view);
+    return rc;
+}
+
+/* Converts v, the number that obj (what the user gave) stands for. */
+static int bkpy_number_to_elem(PyObject *v, PyObject *obj, bk_dtype dt, bkpy_elem *out) {
     switch (dt) {
     case BK_F32:
     case BK_F64: {
         double d;
-        if (bkpy_to_real(obj, dt, dt == BK_F32 ? 4 : 8, &d) < 0)
+        if (bkpy_to_real(v, obj, dt, dt == BK_F32 ? 4 : 8, &d) < 0)
             return -1;
         if (dt == BK_F32)
             out->f32 = (float)d;
@@ -342,27 +401,27 @@ int bkpy_scalar_to_elem(PyObject *obj, bk_dtype dt, bkpy_elem *out) {
         const int width = dt == BK_C64 ? 4 : 8;
         double re, im = 0.0;
         int done = 1; /* re holds the number */
-        if (PyFloat_Check(obj) || PyLong_Check(obj) ||
-            (PyIndex_Check(obj) && !bkpy_is_complex_valued(obj))) {
-            if (bkpy_to_real(obj, dt, width, &re) < 0)
+        if (PyFloat_Check(v) || PyLong_Check(v) ||
+            (PyIndex_Check(v) && !bkpy_is_complex_valued(v))) {
+            if (bkpy_to_real(v, obj, dt, width, &re) < 0)
                 return -1;
         } else {
-            PyNumberMethods *nb = Py_TYPE(obj)->tp_as_number;
-            if (!PyComplex_Check(obj) && !(nb && nb->nb_float) &&
-                !PyObject_HasAttrString(obj, "__complex__"))
-                return bkpy_wrong_kind(obj, dt, "a number");
+            PyNumberMethods *nb = Py_TYPE(v)->tp_as_number;
+            if (!PyComplex_Check(v) && !(nb && nb->nb_float) &&
+                !PyObject_HasAttrString(v, "__complex__"))
+                return bkpy_wrong_kind(obj, v, dt, "a number");
             /* A real with an exact value (Fraction: its __complex__ would
              * round it to a double first) is rounded once, as for floats. */
-            done = bkpy_is_complex_valued(obj) ? 0 : bkpy_exact_to_real(obj, width, dt, &re);
+            done = bkpy_is_complex_valued(v) ? 0 : bkpy_exact_to_real(v, width, dt, &re);
             if (done < 0)
                 return -1;
         }
         if (!done) {
-            Py_complex c = PyComplex_AsCComplex(obj);
+            Py_complex c = PyComplex_AsCComplex(v);
             if (c.real == -1.0 && PyErr_Occurred())
                 return -1;
-            if (bkpy_fit_width(c.real, width, obj, dt, &re) < 0 ||
-                bkpy_fit_width(c.imag, width, obj, dt, &im) < 0)
+            if (bkpy_fit_width(c.real, width, v, dt, &re) < 0 ||
+                bkpy_fit_width(c.imag, width, v, dt, &im) < 0)
                 return -1;
         }
         if (dt == BK_C64) {
@@ -375,19 +434,29 @@ int bkpy_scalar_to_elem(PyObject *obj, bk_dtype dt, bkpy_elem *out) {
         return 0;
     }
     default: { /* integers */
-        if (PyFloat_Check(obj) || bkpy_is_complex_valued(obj))
-            return bkpy_wrong_kind(obj, dt, "an int");
-        PyObject *idx = bkpy_as_index(obj);
+        if (PyFloat_Check(v) || bkpy_is_complex_valued(v))
+            return bkpy_wrong_kind(obj, v, dt, "an int");
+        PyObject *idx = bkpy_as_index(v);
         if (!idx) {
             if (PyErr_Occurred())
                 return -1;
-            return bkpy_wrong_kind(obj, dt, "an int");
+            return bkpy_wrong_kind(obj, v, dt, "an int");
         }
         int rc = bkpy_long_to_int(idx, dt, out);
         Py_DECREF(idx);
         return rc;
     }
     }
+}
+
+int bkpy_scalar_to_elem(PyObject *obj, bk_dtype dt, bkpy_elem *out) {
+    PyObject *num = NULL;
+    const int unwrapped = bkpy_unwrap_0d(obj, &num);
+    if (unwrapped < 0)
+        return -1;
+    int rc = bkpy_number_to_elem(unwrapped ? num : obj, obj, dt, out);
+    Py_XDECREF(num);
+    return rc;
 }
 
 PyObject *bkpy_elem_to_object(const void *p, bk_dtype dt) {

@@ -257,6 +257,78 @@ def test_read_only_exporters_refuse_writable_with_value_error(make):
     assert bufkern.sum(x) == 0
 
 
+# ---- 5. NumPy's 0-d arrays and scalars as scalars -----------------------------
+
+def test_zero_d_arrays_as_scalars_the_issue_examples():
+    a = np.ones(3)
+    bufkern.scale(a, np.array(2.5))
+    assert list(a) == [2.5] * 3
+    z = np.zeros(2, np.complex128)
+    bufkern.fill(z, np.array(2 + 1j))
+    assert list(z) == [2 + 1j] * 2
+    i = np.zeros(2, np.int32)
+    bufkern.fill(i, np.True_)
+    assert list(i) == [1, 1]
+    bufkern.fill(i, np.array(2))
+    assert list(i) == [2, 2]
+
+
+_SCALAR_TYPES = [np.bool_, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32,
+                 np.uint64, np.float16, np.float32, np.float64, np.longdouble, np.complex64,
+                 np.complex128, np.clongdouble]
+
+
+def _rank(t):
+    """bool < ints < floats < complex: NumPy's same_kind casts go up."""
+    return {"b": 0, "i": 1, "u": 1, "f": 2, "c": 3}[np.dtype(t).kind]
+
+
+@pytest.mark.parametrize("st", _SCALAR_TYPES, ids=lambda t: np.dtype(t).name)
+@pytest.mark.parametrize("zero_d", [False, True], ids=["scalar", "0-d"])
+@pytest.mark.parametrize("dt", list(NP))
+def test_numpy_scalars_and_zero_d_arrays_follow_numpy_kinds(st, zero_d, dt):
+    """Accepted where NumPy's same_kind cast is (bool into anything, ints
+    into ints and up, floats into floats and complex, complex into complex),
+    with NumPy's value; a TypeError otherwise, with nothing written."""
+    v = np.array(3 if np.dtype(st).kind != "b" else True, st)
+    s = v if zero_d else v[()]
+    a = np.full(2, 5, NP[dt])
+    if _rank(st) <= _rank(NP[dt]):
+        bufkern.fill(a, s)
+        assert a[0] == v.astype(NP[dt])
+        bufkern.scale(a, s)
+        assert a[1] == (v.astype(NP[dt]) * v.astype(NP[dt]))
+    else:
+        with pytest.raises(TypeError, match="needs"):
+            bufkern.fill(a, s)
+        assert list(a) == [5, 5]
+
+
+def test_zero_d_values_keep_their_kind_and_range():
+    i8 = np.zeros(2, np.int8)
+    with pytest.raises(TypeError, match=r"got numpy.ndarray \(0-d, holding float\)"):
+        bufkern.fill(i8, np.array(2.5))
+    with pytest.raises(OverflowError):
+        bufkern.fill(i8, np.array(300))
+    with pytest.raises(TypeError):
+        bufkern.fill(np.zeros(2), np.array(1 + 1j))
+    f32 = np.zeros(1, np.float32)
+    bufkern.fill(f32, np.array(0.1))  # a double, rounded once to f32
+    assert f32[0] == np.float32(0.1)
+    bufkern.fill(f32, memoryview(np.array(-2.0)))  # any 0-d buffer
+    assert f32[0] == -2.0
+    u64 = np.zeros(1, np.uint64)
+    bufkern.fill(u64, np.array(2**64 - 1, np.uint64))
+    assert u64[0] == 2**64 - 1
+
+
+def test_arrays_of_one_element_are_not_scalars():
+    """Only 0-d: a 1-element array would be broadcasting, which is not done."""
+    for s in (np.array([2.0]), np.ones((1, 1)), bytes([1])):
+        with pytest.raises(TypeError):
+            bufkern.scale(np.ones(3), s)
+
+
 # ---- 6. names: NUL inside, and dtype objects that raise -----------------------
 
 @pytest.mark.parametrize("name", ["sse2\x00junk", "scalar\x00", "\x00scalar"])
