@@ -482,3 +482,18 @@ def test_messages_put_the_right_article_before_dtype_names(dt):
     with pytest.raises(TypeError) as e:
         bufkern.BufferView(other, dtype=dt)
     assert f"needs {article} {dt} buffer" in str(e.value), str(e.value)
+
+
+# ---- 9. repr of long arrays ---------------------------------------------------
+
+def test_repr_summarises_long_arrays_as_numpy_does():
+    assert repr(bufkern.Array(10**7)) == "Array([0.0, 0.0, 0.0, ..., 0.0, 0.0, 0.0], dtype='f64')"
+    assert repr(bufkern.IntArray.from_values(*range(1001))) == \
+        "IntArray([0, 1, 2, ..., 998, 999, 1000])"
+    assert repr(bufkern.Array.from_values(*(i % 256 for i in range(2000)), dtype="u8")) == \
+        "Array([0, 1, 2, ..., 205, 206, 207], dtype='u8')"
+    assert repr(bufkern.Array(1001, dtype="c64")).startswith("Array([0j, 0j, 0j, ..., 0j")
+    # up to NumPy's threshold of 1000 elements, every element
+    full = repr(bufkern.IntArray.from_values(*range(1000)))
+    assert "..." not in full and full == f"IntArray({list(range(1000))!r})"
+    assert np.get_printoptions()["threshold"] == 1000 and np.get_printoptions()["edgeitems"] == 3
