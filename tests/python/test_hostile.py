@@ -4,9 +4,11 @@ the inputs that showed it and the neighbours of its class."""
 import ctypes
 import decimal
 import fractions
+import hashlib
 import inspect
 import math
 import sys
+import zlib
 
 import numpy as np
 import pytest
@@ -497,3 +499,31 @@ def test_repr_summarises_long_arrays_as_numpy_does():
     full = repr(bufkern.IntArray.from_values(*range(1000)))
     assert "..." not in full and full == f"IntArray({list(range(1000))!r})"
     assert np.get_printoptions()["threshold"] == 1000 and np.get_printoptions()["edgeitems"] == 3
+
+
+# ---- 10. a BufferView honours the request flags -------------------------------
+
+@pytest.mark.parametrize("cls", [bufkern.BufferView, bufkern.BufferViewMut])
+@pytest.mark.parametrize("x", [np.arange(24.0).reshape(2, 3, 4), np.arange(6, dtype=np.int16),
+                               np.array(2.5), np.zeros((0, 3))],
+                         ids=["3-d", "1-d", "0-d", "empty"])
+def test_simple_buffer_request_of_a_contiguous_view(cls, x):
+    """hashlib and zlib ask for a simple buffer (the bytes, no shape)."""
+    v = cls(x)
+    assert hashlib.sha1(v).hexdigest() == hashlib.sha1(x.tobytes()).hexdigest()
+    assert zlib.crc32(v) == zlib.crc32(x.tobytes())
+    m, mx = memoryview(v), memoryview(x)  # a full request still gets everything
+    assert (m.ndim, m.shape, m.strides, m.format) == (mx.ndim, mx.shape, mx.strides, mx.format)
+    m.release()
+    v.release()  # no export left behind
+
+
+@pytest.mark.parametrize("x", [np.arange(24.0).reshape(2, 3, 4)[:, :, ::2],
+                               np.asfortranarray(np.arange(6.0).reshape(2, 3))],
+                         ids=["strided", "fortran"])
+def test_simple_buffer_request_of_a_non_contiguous_view_is_refused(x):
+    v = bufkern.BufferView(x)
+    with pytest.raises(BufferError):
+        hashlib.sha1(v)
+    assert np.array_equal(np.asarray(v), x)  # a strided request works
+    v.release()
