@@ -7,6 +7,7 @@ import fractions
 import hashlib
 import inspect
 import math
+import pathlib
 import sys
 import zlib
 
@@ -527,3 +528,15 @@ def test_simple_buffer_request_of_a_non_contiguous_view_is_refused(x):
         hashlib.sha1(v)
     assert np.array_equal(np.asarray(v), x)  # a strided request works
     v.release()
+
+
+# ---- 11. a sum of negative zeros ----------------------------------------------
+
+def test_sum_of_negative_zeros_is_negative_zero_and_the_readme_says_numpy_differs():
+    for dt in (np.float32, np.float64, np.complex128):
+        got = bufkern.sum(np.full(3, -0.0, dt))
+        assert math.copysign(1, got.real) < 0
+        assert math.copysign(1, np.full(3, -0.0, dt).sum().real) > 0  # NumPy 2.x: +0.0
+    readme = (pathlib.Path(__file__).resolve().parents[2] / "README.md").read_text()
+    bullet = readme[readme.index("- **Floats**"):readme.index("- **Complex**")]
+    assert "negative zeros is `-0.0`" in bullet and "NumPy" in bullet.split("negative zeros")[1]
