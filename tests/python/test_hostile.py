@@ -7,7 +7,9 @@ import fractions
 import hashlib
 import inspect
 import math
+import os
 import pathlib
+import subprocess
 import sys
 import zlib
 
@@ -540,3 +542,34 @@ def test_sum_of_negative_zeros_is_negative_zero_and_the_readme_says_numpy_differ
     readme = (pathlib.Path(__file__).resolve().parents[2] / "README.md").read_text()
     bullet = readme[readme.index("- **Floats**"):readme.index("- **Complex**")]
     assert "negative zeros is `-0.0`" in bullet and "NumPy" in bullet.split("negative zeros")[1]
+
+
+# ---- 12. the BUFKERN_TARGET warning -------------------------------------------
+
+def _run_script(tmp_path, code, *flags):
+    script = tmp_path / "user_code.py"
+    script.write_text(code)
+    env = dict(os.environ, BUFKERN_TARGET="bogus")
+    return script, subprocess.run([sys.executable, *flags, str(script)], env=env,
+                                  capture_output=True, text=True, cwd=tmp_path)
+
+
+def test_target_warning_points_at_the_users_import(tmp_path):
+    script, out = _run_script(tmp_path, "import os\nimport bufkern\n")
+    assert out.returncode == 0, out.stderr
+    assert f"{script}:2: RuntimeWarning: BUFKERN_TARGET=bogus" in out.stderr, out.stderr
+    assert "importlib" not in out.stderr
+    _, out = _run_script(tmp_path, (
+        "import warnings\n"
+        "with warnings.catch_warnings(record=True) as w:\n"
+        "    warnings.simplefilter('always')\n"
+        "    import bufkern\n"
+        "print(w[0].filename, w[0].lineno, w[0].category.__name__)\n"))
+    assert out.stdout.split() == [str(script), "4", "RuntimeWarning"], out
+
+
+def test_target_warning_as_error_does_not_fail_the_import(tmp_path):
+    _, out = _run_script(tmp_path, "import bufkern\nprint(bufkern.target())\n", "-W", "error")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == bufkern.available_targets()[0]
+    assert "BUFKERN_TARGET=bogus" in out.stderr and "Traceback" not in out.stderr
