@@ -17,6 +17,9 @@ The GIL is released around kernels that touch at least
 ``GIL_THRESHOLD_DEFAULT`` bytes. NumPy is not needed.
 """
 
+import sys
+import warnings
+
 from bufkern import _core
 from bufkern._core import (
     DTYPES,
@@ -37,6 +40,21 @@ from bufkern._core import __version__  # bufkern.h's, compiled in: the code that
 
 # One function per op of libbufkern's op table (sum, subtract, dot, ...).
 globals().update({_name: getattr(_core, _name) for _name in OPS})
+
+
+def _warn_target_fallback():
+    """An unusable BUFKERN_TARGET fell back to the best target: a
+    RuntimeWarning that names the user's import (stacklevel 3: past this
+    function and this module; the warnings module skips importlib's frames).
+    With warnings turned into errors (-W error), the import still succeeds:
+    the fallback is harmless, and the message is printed instead."""
+    message = _core._env_target_warning()
+    if message is None:
+        return
+    try:
+        warnings.warn(message, RuntimeWarning, stacklevel=3)
+    except RuntimeWarning as exc:
+        print(f"bufkern: RuntimeWarning: {exc}", file=sys.stderr)
 
 __all__ = [
     "DTYPES",
@@ -60,3 +78,5 @@ except ImportError:
     pass
 else:
     _threadpoolctl.register()
+
+_warn_target_fallback()

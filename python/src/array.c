@@ -179,21 +179,61 @@ static PyObject *bkpy_array_tolist(bkpy_array *self, PyObject *unused) {
     return list;
 }
 
+/* Longer arrays are summarised as NumPy prints them (its default threshold
+ * and edge items): "[0.0, 0.0, 0.0, ..., 0.0, 0.0, 0.0]". */
+#define BKPY_REPR_THRESHOLD 1000
+#define BKPY_REPR_EDGE 3
+
+/* "[x0, x1, ...]": the reprs of the elements, or of the edge items around
+ * "..." beyond the threshold. */
+static PyObject *bkpy_array_items_repr(bkpy_array *self) {
+    const int summary = self->n > BKPY_REPR_THRESHOLD;
+    const Py_ssize_t shown = summary ? 2 * BKPY_REPR_EDGE + 1 : self->n;
+    PyObject *parts = PyList_New(shown);
+    if (!parts)
+        return NULL;
+    for (Py_ssize_t k = 0; k < shown; k++) {
+        PyObject *part;
+        if (summary && k == BKPY_REPR_EDGE) {
+            part = PyUnicode_FromString("...");
+        } else {
+            const Py_ssize_t i = summary && k > BKPY_REPR_EDGE ? self->n - (shown - k) : k;
+            PyObject *x = bkpy_elem_to_object(self->data + i * self->itemsize, self->dtype);
+            part = x ? PyObject_Repr(x) : NULL;
+            Py_XDECREF(x);
+        }
+        if (!part) {
+            Py_DECREF(parts);
+            return NULL;
+        }
+        PyList_SET_ITEM(parts, k, part);
+    }
+    PyObject *sep = PyUnicode_FromString(", ");
+    PyObject *joined = sep ? PyUnicode_Join(sep, parts) : NULL;
+    Py_XDECREF(sep);
+    Py_DECREF(parts);
+    if (!joined)
+        return NULL;
+    PyObject *r = PyUnicode_FromFormat("[%U]", joined);
+    Py_DECREF(joined);
+    return r;
+}
+
 static PyObject *bkpy_array_repr(bkpy_array *self) {
-    PyObject *list = bkpy_array_tolist(self, NULL);
-    if (!list)
+    PyObject *items = bkpy_array_items_repr(self);
+    if (!items)
         return NULL;
     PyObject *name = PyObject_GetAttrString((PyObject *)Py_TYPE(self), "__name__");
     PyObject *r = NULL;
     if (name) {
         if (self->is_intarray)
-            r = PyUnicode_FromFormat("%S(%R)", name, list);
+            r = PyUnicode_FromFormat("%S(%U)", name, items);
         else
-            r = PyUnicode_FromFormat("%S(%R, dtype='%s')", name, list,
+            r = PyUnicode_FromFormat("%S(%U, dtype='%s')", name, items,
                                      bk_dtype_name(self->dtype));
         Py_DECREF(name);
     }
-    Py_DECREF(list);
+    Py_DECREF(items);
     return r;
 }
 

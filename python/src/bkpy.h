@@ -72,6 +72,9 @@ PyObject *bkpy_shape_tuple(const Py_ssize_t *shape, int ndim);
 /* "f64", "float64", numpy.float64, numpy.dtype("float64") -> BK_F64;
  * anything else is a TypeError (returns -1). */
 int bkpy_dtype_from_object(PyObject *obj, bk_dtype *out);
+/* The article before a dtype's name in messages: "an i64", "an f32", "a u8",
+ * "a c64" (names are read letter by letter: "eye", "eff", "you", "see"). */
+const char *bkpy_article(bk_dtype dt);
 
 /* ---- scalars (scalar.c) ------------------------------------------------- */
 
@@ -118,9 +121,13 @@ typedef struct bkpy_iter {
     _Alignas(64) char bufs[BKPY_MAXOPS][BKPY_CHUNK_BYTES];
 } bkpy_iter;
 
-/* Plans the walk; c_order keeps the pieces in C order of operand 0 (else
- * they follow its memory). Operands need the shape of ops[0]. */
-void bkpy_iter_init(bkpy_iter *it, int nop, const bkpy_arr *const *ops, int c_order);
+/* The order of the pieces: the fastest walk through operand 0's memory;
+ * C order of the shape; or NumPy's writeback order (operand 0's memory
+ * order, zero strides innermost), in which of elements sharing memory the
+ * last one written wins as in NumPy. */
+enum { BKPY_ORDER_WALK, BKPY_ORDER_C, BKPY_ORDER_WRITEBACK };
+/* Plans the walk. Operands need the shape of ops[0]. */
+void bkpy_iter_init(bkpy_iter *it, int nop, const bkpy_arr *const *ops, int order);
 /* The next piece: a pointer per operand and a length; 0 when done. */
 int bkpy_iter_next(bkpy_iter *it, char **ptrs, Py_ssize_t *len);
 /* After the kernel wrote operand 0's piece: stores it (when gathered). */

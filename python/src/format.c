@@ -3,11 +3,12 @@
  * dtype, ndim, shape, strides, pointer, read-only flag.
  *
  * Accepted formats (SPEC "Dtypes"): f d Zf Zd and the integer codes
- * b h i l q n / B H I L Q N, mapped by itemsize, in native byte order: no
+ * b h i q / B H I Q (1, 2, 4, 8 bytes) and l n / L N (4 or 8 bytes, mapped
+ * by their size), each only with its itemsize, in native byte order: no
  * prefix, '@', or '=' / '<' on little-endian ('>' / '!' on big-endian),
  * or NumPy's '^' (native order, unaligned: bufkern needs no alignment; NumPy
- * uses it for unaligned long doubles). One-byte formats take any prefix. Everything else is a TypeError that names
- * the format and says why.
+ * uses it for unaligned long doubles). One-byte formats take any prefix.
+ * Everything else is a TypeError that names the format and says why.
  */
 #include "bkpy.h"
 
@@ -50,6 +51,47 @@ static int bkpy_int_dtype(int is_signed, Py_ssize_t size, bk_dtype *out) {
     }
 }
 
+/*
+ * An integer code with the itemsize the exporter gave: the dtype, or -1 if c
+ * is not an integer code or the itemsize is not one c can have. b h i q have
+ * one size; l and n differ between platforms (and l between native and
+ * standard sizes), so they map by their size. Both format paths use this:
+ * ctypes exports unions and packed structs as 'B' with the whole item's size,
+ * which must not pass for u16/u32/u64.
+ */
+static int bkpy_int_code(char c, Py_ssize_t itemsize, bk_dtype *out) {
+    Py_ssize_t want;
+    switch (c) {
+    case 'b':
+    case 'B':
+        want = 1;
+        break;
+    case 'h':
+    case 'H':
+        want = 2;
+        break;
+    case 'i':
+    case 'I':
+        want = 4;
+        break;
+    case 'q':
+    case 'Q':
+        want = 8;
+        break;
+    case 'l':
+    case 'L':
+    case 'n':
+    case 'N':
+        want = itemsize == 4 || itemsize == 8 ? itemsize : -1;
+        break;
+    default:
+        return -1;
+    }
+    if (itemsize != want)
+        return -1;
+    return bkpy_int_dtype(c >= 'a', itemsize, out);
+}
+
 static int bkpy_bad_format(const char *fmt, const char *why) {
     PyErr_Format(PyExc_TypeError, "unsupported buffer format '%s': %s", fmt, why);
     return -1;
@@ -76,15 +118,12 @@ static int bkpy_parse_format(const char *fmt, Py_ssize_t itemsize, bk_dtype *out
     if (!c)
         return bkpy_bad_format(fmt, "empty format");
 
-    int is_int = 1, is_signed = 1;
+    int is_int = 1;
     bk_dtype dt = BK_NDTYPES;
-    Py_ssize_t want = 0; /* expected itemsize, 0: any of 1, 2, 4, 8 */
+    Py_ssize_t want = 0; /* the itemsize of a float or complex code */
     switch (c) {
     case 'b':
     case 'B':
-        want = 1;
-        is_signed = c == 'b';
-        break;
     case 'h':
     case 'H':
     case 'i':
@@ -95,7 +134,6 @@ static int bkpy_parse_format(const char *fmt, Py_ssize_t itemsize, bk_dtype *out
     case 'Q':
     case 'n':
     case 'N':
-        is_signed = c >= 'a';
         break;
     case 'f':
         is_int = 0, dt = BK_F32, want = 4;
@@ -132,13 +170,15 @@ static int bkpy_parse_format(const char *fmt, Py_ssize_t itemsize, bk_dtype *out
     default:
         return bkpy_bad_format(fmt, "not one of the formats of the 12 bufkern dtypes");
     }
+    if (is_int ? bkpy_int_code(c, itemsize, &dt) < 0 : itemsize != want) {
+        PyErr_Format(PyExc_TypeError,
+                     "unsupported buffer format '%s': itemsize %zd does not match the format",
+                     fmt, itemsize);
+        return -1;
+    }
     if (foreign && itemsize != 1)
         return bkpy_bad_format(fmt, "non-native byte order (only native byte order is "
                                     "supported; byteswap the data first)");
-    if (want && itemsize != want)
-        return bkpy_bad_format(fmt, "itemsize does not match the format");
-    if (is_int && bkpy_int_dtype(is_signed, itemsize, &dt) < 0)
-        return bkpy_bad_format(fmt, "integer size is not 1, 2, 4 or 8 bytes");
     *out = dt;
     return 0;
 
@@ -154,14 +194,13 @@ composite:
 static int bkpy_fast_format(const char *fmt, Py_ssize_t itemsize, bk_dtype *out) {
     if (!fmt[0] || fmt[1])
         return 0;
-    static const char ints[] = "bhilqnBHILQN";
     const char c = fmt[0];
     if (c == 'd' && itemsize == 8)
         *out = BK_F64;
     else if (c == 'f' && itemsize == 4)
         *out = BK_F32;
-    else if (!strchr(ints, c) || bkpy_int_dtype(c >= 'a', itemsize, out) < 0)
-        return 0;
+    else if (bkpy_int_code(c, itemsize, out) < 0)
+        return 0; /* the slow path names what is wrong */
     return 1;
 }
 

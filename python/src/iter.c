@@ -9,9 +9,11 @@
  *  Plan: drop length-1 dimensions; unless the caller needs C order, walk
  *        operand 0 forwards in memory (negative strides turned around, the
  *        others' with them, so elements still pair up) and order the
- *        dimensions by its strides, largest outside; merge neighbours that
- *        are contiguous with each other in every operand. C- or F-contiguous
- *        operands of one layout become one dimension: one piece.
+ *        dimensions by its strides, largest outside (zero strides outermost
+ *        for the fastest walk, innermost in NumPy's writeback order); merge
+ *        neighbours that are contiguous with each other in every operand.
+ *        C- or F-contiguous operands of one layout become one dimension:
+ *        one piece.
  *  Runs: when the innermost dimension is contiguous in every operand (and
  *        not too short), each piece is one inner run, in place.
  *  Chunks: otherwise each piece is up to BKPY_CHUNK_BYTES of elements
@@ -46,10 +48,13 @@ static void bkpy_plan_merge(bkpy_iter *it) {
     it->ndim = m;
 }
 
-/* Sort key: larger strides outside; zero strides (broadcast) outermost. */
-static size_t bkpy_stride_key(Py_ssize_t s) { return s == 0 ? (size_t)-1 : (size_t)s; }
+/* Sort key: larger strides outside; zero strides (broadcast) outermost for
+ * the fastest walk, innermost in NumPy's writeback order. */
+static size_t bkpy_stride_key(Py_ssize_t s, int order) {
+    return s == 0 && order == BKPY_ORDER_WALK ? (size_t)-1 : (size_t)s;
+}
 
-void bkpy_iter_init(bkpy_iter *it, int nop, const bkpy_arr *const *ops, int c_order) {
+void bkpy_iter_init(bkpy_iter *it, int nop, const bkpy_arr *const *ops, int order) {
     const bkpy_arr *a = ops[0];
     it->nop = nop;
     it->n = a->n;
@@ -73,7 +78,7 @@ void bkpy_iter_init(bkpy_iter *it, int nop, const bkpy_arr *const *ops, int c_or
         nd = 1;
     }
     it->ndim = nd;
-    if (!c_order) {
+    if (order != BKPY_ORDER_C) {
         for (int d = 0; d < nd; d++) {
             if (it->st[0][d] >= 0)
                 continue;
@@ -88,7 +93,8 @@ void bkpy_iter_init(bkpy_iter *it, int nop, const bkpy_arr *const *ops, int c_or
             for (int o = 0; o < nop; o++)
                 s[o] = it->st[o][i];
             int j = i;
-            for (; j > 0 && bkpy_stride_key(it->st[0][j - 1]) < bkpy_stride_key(s[0]); j--) {
+            for (; j > 0 && bkpy_stride_key(it->st[0][j - 1], order) < bkpy_stride_key(s[0], order);
+                 j--) {
                 it->shape[j] = it->shape[j - 1];
                 for (int o = 0; o < nop; o++)
                     it->st[o][j] = it->st[o][j - 1];

@@ -155,10 +155,12 @@ static PyObject *bkpy_set_target(PyObject *module, PyObject *const *args, Py_ssi
                      Py_TYPE(args[0])->tp_name);
         return NULL;
     }
-    const char *name = PyUnicode_AsUTF8(args[0]);
+    Py_ssize_t len = 0;
+    const char *name = PyUnicode_AsUTF8AndSize(args[0], &len);
     if (!name)
         return NULL;
-    if (!*name || bk_set_target(name) != BK_OK) {
+    /* A NUL inside the name would cut it short: "sse2\0junk" is no target. */
+    if (!*name || strlen(name) != (size_t)len || bk_set_target(name) != BK_OK) {
         PyObject *avail = bkpy_available_targets(module, NULL);
         if (avail) {
             PyErr_Format(PyExc_ValueError,
@@ -169,6 +171,37 @@ static PyObject *bkpy_set_target(PyObject *module, PyObject *const *args, Py_ssi
         return NULL;
     }
     Py_RETURN_NONE;
+}
+
+/*
+ * An unusable BUFKERN_TARGET falls back to the best target: the message that
+ * says so, or None. The package warns with it (python/bufkern/__init__.py),
+ * where the warning can name the user's import rather than importlib's
+ * frames, and where turning it into an error cannot fail the import.
+ */
+static PyObject *bkpy_env_target_warning(PyObject *module, PyObject *unused) {
+    (void)module;
+    (void)unused;
+    const char *env = getenv("BUFKERN_TARGET");
+    if (!env || !*env || bk_target_supported(env))
+        Py_RETURN_NONE;
+    char compiled[128] = "";
+    int known = 0;
+    for (size_t i = 0; bk_target_at(i); i++) {
+        known |= strcmp(bk_target_at(i), env) == 0;
+        if (strlen(compiled) + strlen(bk_target_at(i)) + 2 < sizeof compiled) {
+            if (i)
+                strcat(compiled, " ");
+            strcat(compiled, bk_target_at(i));
+        }
+    }
+    if (known)
+        return PyUnicode_FromFormat("BUFKERN_TARGET=%s is not supported by this CPU; using the "
+                                    "best available target '%s'",
+                                    env, bk_target_name());
+    return PyUnicode_FromFormat("BUFKERN_TARGET=%s is not a target of this build (compiled in: "
+                                "%s); using the best available target '%s'",
+                                env, compiled, bk_target_name());
 }
 
 static PyObject *bkpy_gil_threshold(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
@@ -253,38 +286,16 @@ static PyMethodDef bkpy_functions[] = {
      "set_threads(n, /)\n--\n\n"
      "Split kernels over at most n threads, for the whole process (1: never split; 0: the "
      "default). Results are the same bits for every n. ValueError for a negative n."},
+    {"_env_target_warning", (PyCFunction)bkpy_env_target_warning, METH_NOARGS,
+     "_env_target_warning()\n--\n\n"
+     "The warning an unusable BUFKERN_TARGET deserves (it fell back to the best target), "
+     "or None."},
     {"_gil_threshold", (PyCFunction)(void (*)(void))bkpy_gil_threshold, METH_FASTCALL,
      "_gil_threshold(nbytes=None, /)\n--\n\n"
      "Testing and benchmarking knob: the work in bytes from which ops release the GIL. "
      "Returns the previous value; sets it when nbytes is given."},
     {NULL, NULL, 0, NULL},
 };
-
-/* An unusable BUFKERN_TARGET falls back to the best target; say so. */
-static int bkpy_check_env_target(void) {
-    const char *env = getenv("BUFKERN_TARGET");
-    if (!env || !*env || bk_target_supported(env))
-        return 0;
-    char compiled[128] = "";
-    int known = 0;
-    for (size_t i = 0; bk_target_at(i); i++) {
-        known |= strcmp(bk_target_at(i), env) == 0;
-        if (strlen(compiled) + strlen(bk_target_at(i)) + 2 < sizeof compiled) {
-            if (i)
-                strcat(compiled, " ");
-            strcat(compiled, bk_target_at(i));
-        }
-    }
-    if (known)
-        return PyErr_WarnFormat(PyExc_RuntimeWarning, 1,
-                                "BUFKERN_TARGET=%s is not supported by this CPU; using the best "
-                                "available target '%s'",
-                                env, bk_target_name());
-    return PyErr_WarnFormat(PyExc_RuntimeWarning, 1,
-                            "BUFKERN_TARGET=%s is not a target of this build (compiled in: %s); "
-                            "using the best available target '%s'",
-                            env, compiled, bk_target_name());
-}
 
 static int bkpy_exec(PyObject *module) {
     bkpy_state *st = bkpy_get_state(module);
@@ -296,7 +307,7 @@ static int bkpy_exec(PyObject *module) {
     if (PyModule_AddIntConstant(module, "GIL_THRESHOLD_DEFAULT", BKPY_GIL_THRESHOLD_DEFAULT) < 0 ||
         bkpy_add_tables(module) < 0)
         return -1;
-    return bkpy_check_env_target();
+    return 0;
 }
 
 static int bkpy_traverse(PyObject *module, visitproc visit, void *arg) {

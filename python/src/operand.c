@@ -100,9 +100,13 @@ int bkpy_acquire_buffer(PyObject *obj, int writable, const char *name, Py_buffer
     int rc;
     if (writable) {
         rc = PyObject_GetBuffer(obj, buffer, PyBUF_RECORDS);
-        if (rc < 0) {
-            /* Perhaps read-only: ask again, to tell that apart from the rest
-             * (a failure here reports the second refusal). */
+        /* Perhaps read-only: exporters refuse a writable buffer with
+         * BufferError, NumPy with ValueError. Only then ask again, to tell
+         * that apart from the rest (a failure here reports the second
+         * refusal); any other error (KeyboardInterrupt, MemoryError, ...)
+         * is the caller's, and the exporter is not asked twice. */
+        if (rc < 0 && (PyErr_ExceptionMatches(PyExc_BufferError) ||
+                       PyErr_ExceptionMatches(PyExc_ValueError))) {
             PyErr_Clear();
             rc = PyObject_GetBuffer(obj, buffer, PyBUF_RECORDS_RO);
         }

@@ -77,7 +77,7 @@ static int bkpy_kernel(int op, bk_dtype dt, char *const *p, Py_ssize_t len, cons
 static int bkpy_run_pieces(int op, bk_dtype dt, int nop, const bkpy_arr *const *ops,
                            const void *scalar) {
     bkpy_iter it;
-    bkpy_iter_init(&it, nop, ops, 0);
+    bkpy_iter_init(&it, nop, ops, BKPY_ORDER_WALK);
     char *p[BKPY_MAXOPS];
     Py_ssize_t len;
     while (bkpy_iter_next(&it, p, &len)) {
@@ -89,11 +89,11 @@ static int bkpy_run_pieces(int op, bk_dtype dt, int nop, const bkpy_arr *const *
     return BK_OK;
 }
 
-/* dst = src element for element (same shape), walking in C order when asked. */
-static void bkpy_copy(const bkpy_arr *dst, const bkpy_arr *src, int c_order) {
+/* dst = src element for element (same shape), in the given order. */
+static void bkpy_copy(const bkpy_arr *dst, const bkpy_arr *src, int order) {
     const bkpy_arr *ops[2] = {dst, src};
     bkpy_iter it;
-    bkpy_iter_init(&it, 2, ops, c_order);
+    bkpy_iter_init(&it, 2, ops, order);
     char *p[BKPY_MAXOPS];
     Py_ssize_t len;
     while (bkpy_iter_next(&it, p, &len)) {
@@ -153,7 +153,7 @@ typedef struct bkpy_job {
  */
 static int bkpy_job_prepare(bkpy_job *j) {
     bkpy_iter it;
-    bkpy_iter_init(&it, j->nop, j->ops, 0);
+    bkpy_iter_init(&it, j->nop, j->ops, BKPY_ORDER_WALK);
     const int contiguous = bkpy_iter_contiguous(&it);
     const int reduction = bkpy_ops[j->op].form <= BKPY_FORM_dot;
     for (int o = 0; o < j->nop; o++) {
@@ -188,7 +188,7 @@ static void bkpy_job_run(bkpy_job *j) {
     for (int o = 0; o < j->nop; o++) {
         use[o] = j->has_tmp[o] ? &j->tmp[o] : j->ops[o];
         if (j->has_tmp[o] && (o > 0 || reduction))
-            bkpy_copy(&j->tmp[o], j->ops[o], 1);
+            bkpy_copy(&j->tmp[o], j->ops[o], BKPY_ORDER_C);
     }
     if (reduction) {
         j->status = bkpy_kernel(j->op, j->dt, j->start, use[0]->n, j->scalar, j->result);
@@ -196,7 +196,7 @@ static void bkpy_job_run(bkpy_job *j) {
     }
     j->status = bkpy_run_pieces(j->op, j->dt, j->nop, use, j->scalar);
     if (j->writeback && j->status == BK_OK)
-        bkpy_copy(j->ops[0], &j->tmp[0], 1);
+        bkpy_copy(j->ops[0], &j->tmp[0], BKPY_ORDER_WRITEBACK);
 }
 
 static void bkpy_job_free(bkpy_job *j) {

@@ -4,9 +4,13 @@
  *   integer dtypes: anything with __index__ (bools too) in the dtype's range,
  *                   else OverflowError; floats and complex numbers: TypeError.
  *   float dtypes:   any real number (__index__ or __float__), rounded once to
- *                   the dtype; an int too large for it: OverflowError;
- *                   anything complex-valued: TypeError.
- *   complex dtypes: any number.
+ *                   the dtype: exactly where the number has an exact value
+ *                   (ints; as_integer_ratio() of Fraction and Decimal),
+ *                   else from the double __float__ gives; a finite value
+ *                   beyond the dtype's range: OverflowError (inf and nan
+ *                   pass); anything complex-valued: TypeError.
+ *   complex dtypes: any number, each part by the rules of float dtypes.
+ *   A 0-d buffer (NumPy's 0-d arrays and scalars) is the number it holds.
  */
 #include "bkpy.h"
 
@@ -32,9 +36,16 @@ static int bkpy_is_complex_valued(PyObject *obj) {
     return !real_like && PyObject_HasAttrString(obj, "__complex__");
 }
 
-static int bkpy_wrong_kind(PyObject *obj, bk_dtype dt, const char *want) {
-    PyErr_Format(PyExc_TypeError, "a %s array needs %s, got %.200s", bk_dtype_name(dt), want,
-                 Py_TYPE(obj)->tp_name);
+/* obj: what the user gave; v: the number it stands for (obj itself, or the
+ * element of a 0-d buffer). */
+static int bkpy_wrong_kind(PyObject *obj, PyObject *v, bk_dtype dt, const char *want) {
+    if (v == obj)
+        PyErr_Format(PyExc_TypeError, "%s %s array needs %s, got %.200s", bkpy_article(dt),
+                     bk_dtype_name(dt), want, Py_TYPE(obj)->tp_name);
+    else
+        PyErr_Format(PyExc_TypeError, "%s %s array needs %s, got %.200s (0-d, holding %.200s)",
+                     bkpy_article(dt), bk_dtype_name(dt), want, Py_TYPE(obj)->tp_name,
+                     Py_TYPE(v)->tp_name);
     return -1;
 }
 
@@ -96,10 +107,120 @@ static int bkpy_long_to_int(PyObject *v, bk_dtype dt, bkpy_elem *out) {
 }
 
 /*
+ * A finite real number beyond f32's range is an OverflowError, as an int too
+ * large for the dtype is (one rule for every real, SPEC "Scalars"); inf and
+ * nan themselves pass. d is already the double of which (float)d is the
+ * value once rounded; f64 needs no check (every finite double fits).
+ */
+static int bkpy_fit_width(double d, int width, PyObject *v, bk_dtype dt, double *out) {
+    /* From halfway between FLT_MAX and 2^128 on, f32 rounds to inf. */
+    if (width == 4 && isfinite(d) && fabs(d) >= 0x1.ffffffp127)
+        return bkpy_out_of_range(v, dt);
+    *out = d;
+    return 0;
+}
+
+/* The sign of an int: -1, 0 or 1; -2 with an error set. */
+static int bkpy_long_sign(PyObject *x) {
+    PyObject *zero = PyLong_FromLong(0);
+    if (!zero)
+        return -2;
+    const int lt = PyObject_RichCompareBool(x, zero, Py_LT);
+    const int gt = lt ? 0 : PyObject_RichCompareBool(x, zero, Py_GT);
+    Py_DECREF(zero);
+    return lt < 0 || gt < 0 ? -2 : lt ? -1 : gt;
+}
+
+/* x.bit_length() of an int, or -1 with an error set. */
+static long long bkpy_bit_length(PyObject *x) {
+    PyObject *bits = PyObject_CallMethod(x, "bit_length", NULL);
+    if (!bits)
+        return -1;
+    long long n = PyLong_AsLongLong(bits);
+    Py_DECREF(bits);
+    return n;
+}
+
+/*
+ * The exact rational num/den (den > 0) rounded once to a real of the width
+ * (4 or 8 bytes), as a double (see bkpy_fit_width). f64: CPython's int true
+ * division, which is correctly rounded. f32: the quotient is rounded to 53
+ * bits "to odd" first (the lowest bit set when anything was dropped), which
+ * makes the later rounding of that double to 24 bits the correctly rounded
+ * one, subnormals included.
+ */
+static int bkpy_ratio_to_real(PyObject *num, PyObject *den, int width, PyObject *v, bk_dtype dt,
+                              double *out) {
+    if (width == 8) {
+        PyObject *q = PyNumber_TrueDivide(num, den);
+        if (!q) {
+            if (!PyErr_ExceptionMatches(PyExc_OverflowError))
+                return -1;
+            PyErr_Clear();
+            return bkpy_out_of_range(v, dt);
+        }
+        *out = PyFloat_AsDouble(q);
+        Py_DECREF(q);
+        return *out == -1.0 && PyErr_Occurred() ? -1 : 0;
+    }
+    int rc = -1;
+    PyObject *mag = NULL, *top = NULL, *bottom = NULL, *qr = NULL;
+    const int sign = bkpy_long_sign(num);
+    if (sign == -2)
+        return -1;
+    const int negative = sign < 0;
+    mag = PyNumber_Absolute(num);
+    if (!mag)
+        goto done;
+    const long long la = bkpy_bit_length(mag), lb = bkpy_bit_length(den);
+    if (la < 0 || lb < 0)
+        goto done;
+    if (la - lb > 200) { /* beyond 2^199, far beyond FLT_MAX ~ 2^128 */
+        rc = bkpy_out_of_range(v, dt);
+        goto done;
+    }
+    if (lb - la > 1100) { /* below 2^-1099: zero in f32 after any rounding */
+        *out = negative ? -0.0 : 0.0;
+        rc = 0;
+        goto done;
+    }
+    /* q = floor(mag * 2^k / den) lies in [2^54, 2^56). */
+    const long long k = 55 - (la - lb);
+    PyObject *shift = PyLong_FromLongLong(k >= 0 ? k : -k);
+    if (!shift)
+        goto done;
+    top = k >= 0 ? PyNumber_Lshift(mag, shift) : Py_NewRef(mag);
+    bottom = k >= 0 ? Py_NewRef(den) : PyNumber_Lshift(den, shift);
+    Py_DECREF(shift);
+    if (!top || !bottom)
+        goto done;
+    qr = PyNumber_Divmod(top, bottom);
+    if (!qr)
+        goto done;
+    unsigned long long q = PyLong_AsUnsignedLongLong(PyTuple_GET_ITEM(qr, 0));
+    if (q == (unsigned long long)-1 && PyErr_Occurred())
+        goto done;
+    const int inexact = PyObject_IsTrue(PyTuple_GET_ITEM(qr, 1));
+    if (inexact < 0)
+        goto done;
+    const int drop = q >> 55 ? 3 : 2; /* down to 53 bits */
+    unsigned long long m = q >> drop;
+    if (inexact || (q & ((1ull << drop) - 1)))
+        m |= 1; /* sticky bit: round to odd */
+    const double d = ldexp((double)m, (int)(drop - k));
+    rc = bkpy_fit_width(negative ? -d : d, width, v, dt, out);
+done:
+    Py_XDECREF(mag);
+    Py_XDECREF(top);
+    Py_XDECREF(bottom);
+    Py_XDECREF(qr);
+    return rc;
+}
+
+/*
  * An int to a real of the given width (4 or 8 bytes), rounded once. Ints of
- * up to 64 bits convert in hardware (one rounding). Larger ones: f64 through
- * PyLong_AsDouble (correctly rounded); f32 by rounding to 53 bits "to odd"
- * first, which makes the later rounding to 24 bits the correctly rounded one.
+ * up to 64 bits convert in hardware (one rounding); larger ones as the
+ * rational v/1.
  */
 static int bkpy_long_to_real(PyObject *v, int width, bk_dtype dt, double *out) {
     int ovf = 0;
@@ -110,64 +231,68 @@ static int bkpy_long_to_real(PyObject *v, int width, bk_dtype dt, double *out) {
         *out = width == 4 ? (double)(float)x : (double)x;
         return 0;
     }
-    if (width == 8) {
-        double d = PyLong_AsDouble(v);
-        if (d == -1.0 && PyErr_Occurred()) {
-            if (!PyErr_ExceptionMatches(PyExc_OverflowError))
-                return -1;
-            PyErr_Clear();
-            return bkpy_out_of_range(v, dt);
-        }
-        *out = d;
+    PyObject *one = PyLong_FromLong(1);
+    if (!one)
+        return -1;
+    int rc = bkpy_ratio_to_real(v, one, width, v, dt, out);
+    Py_DECREF(one);
+    return rc;
+}
+
+/*
+ * The exact value of a real number that offers as_integer_ratio() (Fraction,
+ * Decimal): 1 with *num and *den (den > 0) set, 0 when it has none or is not
+ * a finite non-zero number (nan, inf and -0.0 keep what __float__ says), -1
+ * on error.
+ */
+static int bkpy_exact_ratio(PyObject *v, PyObject **num, PyObject **den) {
+    PyObject *meth = PyObject_GetAttrString(v, "as_integer_ratio");
+    if (!meth) {
+        if (!PyErr_ExceptionMatches(PyExc_AttributeError))
+            return -1;
+        PyErr_Clear();
         return 0;
     }
-    /* f32 and |v| >= 2^63 */
-    int rc = -1;
-    PyObject *mag = NULL, *bits = NULL, *k = NULL, *y = NULL, *back = NULL;
-    mag = PyNumber_Absolute(v);
-    if (!mag)
-        goto done;
-    bits = PyObject_CallMethod(mag, "bit_length", NULL);
-    if (!bits)
-        goto done;
-    long nbits = PyLong_AsLong(bits);
-    if (nbits == -1 && PyErr_Occurred())
-        goto done;
-    if (nbits > 200) { /* far beyond FLT_MAX ~ 2^128 */
-        rc = bkpy_out_of_range(v, dt);
-        goto done;
+    PyObject *r = PyObject_CallNoArgs(meth);
+    Py_DECREF(meth);
+    if (!r) {
+        /* Decimal's nan and inf: "cannot convert ... to integer ratio" */
+        if (!PyErr_ExceptionMatches(PyExc_ValueError) &&
+            !PyErr_ExceptionMatches(PyExc_OverflowError))
+            return -1;
+        PyErr_Clear();
+        return 0;
     }
-    k = PyLong_FromLong(nbits - 53);
-    if (!k)
-        goto done;
-    y = PyNumber_Rshift(mag, k);
-    if (!y)
-        goto done;
-    back = PyNumber_Lshift(y, k);
-    if (!back)
-        goto done;
-    unsigned long long m = PyLong_AsUnsignedLongLong(y);
-    if (m == (unsigned long long)-1 && PyErr_Occurred())
-        goto done;
-    int exact = PyObject_RichCompareBool(back, mag, Py_EQ);
-    if (exact < 0)
-        goto done;
-    if (!exact)
-        m |= 1; /* sticky bit: round to odd */
-    float f = (float)ldexp((double)m, (int)(nbits - 53));
-    if (isinf(f)) {
-        rc = bkpy_out_of_range(v, dt);
-        goto done;
+    int ok = PyTuple_Check(r) && PyTuple_GET_SIZE(r) == 2 &&
+             PyLong_Check(PyTuple_GET_ITEM(r, 0)) && PyLong_Check(PyTuple_GET_ITEM(r, 1));
+    if (ok) {
+        const int nsign = bkpy_long_sign(PyTuple_GET_ITEM(r, 0));
+        const int dsign = bkpy_long_sign(PyTuple_GET_ITEM(r, 1));
+        if (nsign == -2 || dsign == -2) {
+            Py_DECREF(r);
+            return -1;
+        }
+        ok = nsign != 0 && dsign > 0;
     }
-    *out = ovf < 0 ? -(double)f : (double)f;
-    rc = 0;
-done:
-    Py_XDECREF(mag);
-    Py_XDECREF(bits);
-    Py_XDECREF(k);
-    Py_XDECREF(y);
-    Py_XDECREF(back);
-    return rc;
+    if (ok) {
+        *num = Py_NewRef(PyTuple_GET_ITEM(r, 0));
+        *den = Py_NewRef(PyTuple_GET_ITEM(r, 1));
+    }
+    Py_DECREF(r);
+    return ok;
+}
+
+/* v's exact value (see bkpy_exact_ratio) rounded once to the width: 1 when
+ * done, 0 when v has no exact value, -1 on error. */
+static int bkpy_exact_to_real(PyObject *v, int width, bk_dtype dt, double *out) {
+    PyObject *num = NULL, *den = NULL;
+    const int exact = bkpy_exact_ratio(v, &num, &den);
+    if (exact <= 0)
+        return exact;
+    int rc = bkpy_ratio_to_real(num, den, width, v, dt, out);
+    Py_DECREF(num);
+    Py_DECREF(den);
+    return rc < 0 ? -1 : 1;
 }
 
 /* An object with __index__ (not a float) as an exact int, or NULL. */
@@ -179,13 +304,12 @@ static PyObject *bkpy_as_index(PyObject *obj) {
     return NULL; /* no error set: not an integer */
 }
 
-/* A real number as a double (ints rounded once to the width's precision). */
-static int bkpy_to_real(PyObject *obj, bk_dtype dt, int width, double *out) {
-    if (PyFloat_CheckExact(obj)) {
-        *out = PyFloat_AS_DOUBLE(obj);
-        return 0;
-    }
-    PyObject *idx = bkpy_as_index(obj);
+/* A real number as a double, rounded once to the width's precision (see
+ * bkpy_fit_width). obj names the scalar in messages. */
+static int bkpy_to_real(PyObject *v, PyObject *obj, bk_dtype dt, int width, double *out) {
+    if (PyFloat_Check(v))
+        return bkpy_fit_width(PyFloat_AS_DOUBLE(v), width, v, dt, out);
+    PyObject *idx = bkpy_as_index(v);
     if (idx) {
         int rc = bkpy_long_to_real(idx, width, dt, out);
         Py_DECREF(idx);
@@ -193,28 +317,78 @@ static int bkpy_to_real(PyObject *obj, bk_dtype dt, int width, double *out) {
     }
     if (PyErr_Occurred())
         return -1;
-    if (PyFloat_Check(obj)) {
-        *out = PyFloat_AS_DOUBLE(obj);
-        return 0;
-    }
-    if (bkpy_is_complex_valued(obj))
-        return bkpy_wrong_kind(obj, dt, "a real number (not complex)");
-    PyNumberMethods *nb = Py_TYPE(obj)->tp_as_number;
+    if (bkpy_is_complex_valued(v))
+        return bkpy_wrong_kind(obj, v, dt, "a real number (not complex)");
+    PyNumberMethods *nb = Py_TYPE(v)->tp_as_number;
     if (!nb || !nb->nb_float)
-        return bkpy_wrong_kind(obj, dt, "a real number");
-    double d = PyFloat_AsDouble(obj);
+        return bkpy_wrong_kind(obj, v, dt, "a real number");
+    const int exact = bkpy_exact_to_real(v, width, dt, out);
+    if (exact != 0)
+        return exact < 0 ? -1 : 0;
+    /* Known only through __float__: already rounded to a double. */
+    double d = PyFloat_AsDouble(v);
     if (d == -1.0 && PyErr_Occurred())
         return -1;
-    *out = d;
-    return 0;
+    return bkpy_fit_width(d, width, v, dt, out);
 }
 
-int bkpy_scalar_to_elem(PyObject *obj, bk_dtype dt, bkpy_elem *out) {
+/*
+ * NumPy's 0-d arrays and scalars are 0-d buffers: the scalar is the one
+ * element they hold, as the Python number it is (np.array(2.5) is a float,
+ * so a TypeError for integer arrays as 2.5 is; np.True_ is a bool). NumPy is
+ * never imported: any exporter of a 0-d buffer of a bufkern dtype or of bool
+ * qualifies, and of NumPy's other float formats (half, long double: through
+ * its __float__ / __complex__, i.e. rounded to a double on the way).
+ * Returns 1 with *num set, 0 when obj is not such a buffer, -1 on error.
+ */
+static int bkpy_unwrap_0d(PyObject *obj, PyObject **num) {
+    if (PyLong_CheckExact(obj) || PyFloat_CheckExact(obj) || PyComplex_CheckExact(obj) ||
+        !PyObject_CheckBuffer(obj))
+        return 0;
+    Py_buffer view;
+    if (PyObject_GetBuffer(obj, &view, PyBUF_RECORDS_RO) < 0) {
+        /* A refusal means "not a 0-d buffer"; anything else is the caller's. */
+        if (!PyErr_ExceptionMatches(PyExc_BufferError) &&
+            !PyErr_ExceptionMatches(PyExc_ValueError) && !PyErr_ExceptionMatches(PyExc_TypeError))
+            return -1;
+        PyErr_Clear();
+        return 0;
+    }
+    int rc = 0;
+    bkpy_arr arr;
+    if (view.ndim != 0) {
+        rc = 0;
+    } else if (bkpy_arr_from_buffer(&view, &arr) == 0) {
+        *num = bkpy_elem_to_object(arr.buf, arr.dtype);
+        rc = *num ? 1 : -1;
+    } else {
+        PyErr_Clear(); /* not a bufkern dtype: perhaps one of NumPy's others */
+        const char *fmt = view.format ? view.format : "B";
+        if (*fmt && strchr("@=<>!^", *fmt))
+            fmt++;
+        if (strcmp(fmt, "?") == 0 && view.itemsize == 1) {
+            *num = PyBool_FromLong(*(const unsigned char *)view.buf != 0);
+            rc = 1;
+        } else if (strcmp(fmt, "e") == 0 || strcmp(fmt, "g") == 0) {
+            *num = PyNumber_Float(obj);
+            rc = *num ? 1 : -1;
+        } else if (fmt[0] == 'Z' && (fmt[1] == 'e' || fmt[1] == 'g') && !fmt[2]) {
+            Py_complex c = PyComplex_AsCComplex(obj);
+            *num = c.real == -1.0 && PyErr_Occurred() ? NULL : PyComplex_FromCComplex(c);
+            rc = *num ? 1 : -1;
+        }
+    }
+    PyBuffer_Release(&view);
+    return rc;
+}
+
+/* Converts v, the number that obj (what the user gave) stands for. */
+static int bkpy_number_to_elem(PyObject *v, PyObject *obj, bk_dtype dt, bkpy_elem *out) {
     switch (dt) {
     case BK_F32:
     case BK_F64: {
         double d;
-        if (bkpy_to_real(obj, dt, dt == BK_F32 ? 4 : 8, &d) < 0)
+        if (bkpy_to_real(v, obj, dt, dt == BK_F32 ? 4 : 8, &d) < 0)
             return -1;
         if (dt == BK_F32)
             out->f32 = (float)d;
@@ -226,23 +400,29 @@ int bkpy_scalar_to_elem(PyObject *obj, bk_dtype dt, bkpy_elem *out) {
     case BK_C128: {
         const int width = dt == BK_C64 ? 4 : 8;
         double re, im = 0.0;
-        if (PyComplex_Check(obj)) {
-            Py_complex c = PyComplex_AsCComplex(obj);
-            if (c.real == -1.0 && PyErr_Occurred())
-                return -1;
-            re = c.real, im = c.imag;
-        } else if (PyFloat_Check(obj) || PyLong_Check(obj) ||
-                   (PyIndex_Check(obj) && !bkpy_is_complex_valued(obj))) {
-            if (bkpy_to_real(obj, dt, width, &re) < 0)
+        int done = 1; /* re holds the number */
+        if (PyFloat_Check(v) || PyLong_Check(v) ||
+            (PyIndex_Check(v) && !bkpy_is_complex_valued(v))) {
+            if (bkpy_to_real(v, obj, dt, width, &re) < 0)
                 return -1;
         } else {
-            PyNumberMethods *nb = Py_TYPE(obj)->tp_as_number;
-            if (!(nb && nb->nb_float) && !PyObject_HasAttrString(obj, "__complex__"))
-                return bkpy_wrong_kind(obj, dt, "a number");
-            Py_complex c = PyComplex_AsCComplex(obj);
+            PyNumberMethods *nb = Py_TYPE(v)->tp_as_number;
+            if (!PyComplex_Check(v) && !(nb && nb->nb_float) &&
+                !PyObject_HasAttrString(v, "__complex__"))
+                return bkpy_wrong_kind(obj, v, dt, "a number");
+            /* A real with an exact value (Fraction: its __complex__ would
+             * round it to a double first) is rounded once, as for floats. */
+            done = bkpy_is_complex_valued(v) ? 0 : bkpy_exact_to_real(v, width, dt, &re);
+            if (done < 0)
+                return -1;
+        }
+        if (!done) {
+            Py_complex c = PyComplex_AsCComplex(v);
             if (c.real == -1.0 && PyErr_Occurred())
                 return -1;
-            re = c.real, im = c.imag;
+            if (bkpy_fit_width(c.real, width, v, dt, &re) < 0 ||
+                bkpy_fit_width(c.imag, width, v, dt, &im) < 0)
+                return -1;
         }
         if (dt == BK_C64) {
             out->c64.re = (float)re;
@@ -254,19 +434,29 @@ int bkpy_scalar_to_elem(PyObject *obj, bk_dtype dt, bkpy_elem *out) {
         return 0;
     }
     default: { /* integers */
-        if (PyFloat_Check(obj) || bkpy_is_complex_valued(obj))
-            return bkpy_wrong_kind(obj, dt, "an int");
-        PyObject *idx = bkpy_as_index(obj);
+        if (PyFloat_Check(v) || bkpy_is_complex_valued(v))
+            return bkpy_wrong_kind(obj, v, dt, "an int");
+        PyObject *idx = bkpy_as_index(v);
         if (!idx) {
             if (PyErr_Occurred())
                 return -1;
-            return bkpy_wrong_kind(obj, dt, "an int");
+            return bkpy_wrong_kind(obj, v, dt, "an int");
         }
         int rc = bkpy_long_to_int(idx, dt, out);
         Py_DECREF(idx);
         return rc;
     }
     }
+}
+
+int bkpy_scalar_to_elem(PyObject *obj, bk_dtype dt, bkpy_elem *out) {
+    PyObject *num = NULL;
+    const int unwrapped = bkpy_unwrap_0d(obj, &num);
+    if (unwrapped < 0)
+        return -1;
+    int rc = bkpy_number_to_elem(unwrapped ? num : obj, obj, dt, out);
+    Py_XDECREF(num);
+    return rc;
 }
 
 PyObject *bkpy_elem_to_object(const void *p, bk_dtype dt) {

@@ -80,8 +80,9 @@ static PyObject *bkpy_view_new(PyTypeObject *type, PyObject *args, PyObject *kwd
     }
     self->held = 1;
     if (want != BK_NDTYPES && self->arr.dtype != want) {
-        PyErr_Format(PyExc_TypeError, "%s(dtype=%s) needs a %s buffer, got %s", type->tp_name,
-                     bk_dtype_name(want), bk_dtype_name(want), bk_dtype_name(self->arr.dtype));
+        PyErr_Format(PyExc_TypeError, "%s(dtype=%s) needs %s %s buffer, got %s", type->tp_name,
+                     bk_dtype_name(want), bkpy_article(want), bk_dtype_name(want),
+                     bk_dtype_name(self->arr.dtype));
         Py_DECREF(self);
         return NULL;
     }
@@ -158,9 +159,12 @@ static int bkpy_view_getbuffer(bkpy_view *self, Py_buffer *view, int flags) {
     view->len = self->buffer.len;
     view->readonly = readonly;
     view->itemsize = self->buffer.itemsize;
+    /* Only what the request asks for, as CPython's array does: a simple
+     * request (hashlib's) gets the bytes as one dimension without a shape,
+     * which the contiguity checks above made possible. */
     view->format = (flags & PyBUF_FORMAT) ? self->buffer.format : NULL;
-    view->ndim = self->arr.ndim;
-    view->shape = (flags & PyBUF_ND) ? self->arr.shape : NULL;
+    view->ndim = (flags & PyBUF_ND) == PyBUF_ND ? self->arr.ndim : 1;
+    view->shape = (flags & PyBUF_ND) == PyBUF_ND ? self->arr.shape : NULL;
     view->strides = (flags & PyBUF_STRIDES) == PyBUF_STRIDES ? self->arr.strides : NULL;
     view->suboffsets = NULL;
     view->internal = NULL;

@@ -4,10 +4,12 @@
 Hypothesis draws one call at a time: the op (sum, scale, multiply, add,
 fill, or the same through BufferView/BufferViewMut methods), the dtype (the
 12, unsupported ones, non-native byte orders), the exporter (NumPy,
-memoryview, array.array, bytearray, bytes, ctypes, bufkern.Array, views,
-released views, non-buffers), shape, strides (negative, zero, padded,
-not multiples of the itemsize), start offsets, b overlapping a, read-only
-flags, scalars of every kind, the kernel target, and whether the GIL is
+memoryview, array.array, bytearray, bytes, ctypes arrays, unions and packed
+structs, bufkern.Array, views, released views, non-buffers), shape, strides
+(negative, zero, padded, not multiples of the itemsize), start offsets, b
+overlapping a, destinations whose elements share memory (as_strided
+windows, zero strides), read-only flags, scalars of every kind (NumPy's 0-d
+arrays and scalar types too), the kernel target, and whether the GIL is
 released around even the smallest call. Every call must either give
 NumPy's answer by the SPEC's rules, or raise one of the exceptions the SPEC
 says for that call (TypeError, ValueError, OverflowError, or what the
@@ -122,6 +124,30 @@ class IntSub(int):
     pass
 
 
+class Union8(ctypes.Union):
+    _fields_ = [("x", ctypes.c_double), ("y", ctypes.c_int64)]
+
+
+class Union2(ctypes.Union):
+    _fields_ = [("x", ctypes.c_int16), ("y", ctypes.c_uint8)]
+
+
+class Union4(ctypes.Union):
+    _fields_ = [("x", ctypes.c_float), ("y", ctypes.c_int32)]
+
+
+class Packed9(ctypes.Structure):
+    _pack_ = 1
+    _fields_ = [("x", ctypes.c_double), ("y", ctypes.c_int8)]
+
+
+class Struct(ctypes.Structure):
+    _fields_ = [("x", ctypes.c_int32)]
+
+
+CTYPES_RECORDS = [Union8, Union2, Union4, Packed9, Struct]
+
+
 class FloatSub(float):
     pass
 
@@ -158,8 +184,26 @@ def numpy_scalars():
     )
 
 
+NUMPY_NUMBER_TYPES = [np.bool_, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16,
+                      np.uint32, np.uint64, np.float16, np.float32, np.float64, np.longdouble,
+                      np.complex64, np.complex128, np.clongdouble]
+
+
+def _numpy_number(t, v, zero_d):
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        x = np.array(v).astype(t)
+    return x if zero_d else x[()]
+
+
+# NumPy's 0-d arrays and scalars of every numeric type, of any value.
+numpy_numbers = st.builds(_numpy_number, st.sampled_from(NUMPY_NUMBER_TYPES),
+                          st.one_of(st.integers(-300, 300), st.integers(-(2**63), 2**63 - 1),
+                                    floats, complexes),
+                          st.booleans())
+
 scalars = st.one_of(
-    ints, floats, complexes, st.booleans(), numpy_scalars(),
+    ints, floats, complexes, st.booleans(), numpy_scalars(), numpy_numbers,
     st.builds(Index, ints), st.builds(Floaty, floats), st.builds(Complexy, complexes),
     st.builds(IntSub, st.integers(-200, 200)), st.builds(FloatSub, floats),
     st.builds(fractions.Fraction, st.integers(-50, 50), st.integers(1, 7)),
@@ -171,9 +215,11 @@ scalars = st.one_of(
 
 # Mostly scalars of the right kind for the array, so that most calls compute.
 scalars_for = {
-    "i": st.one_of(st.integers(-130, 130), ints, st.booleans(), st.builds(Index, ints)),
-    "f": st.one_of(floats, st.integers(-1000, 1000), ints, st.builds(Floaty, floats)),
-    "c": st.one_of(complexes, floats, ints, st.builds(Complexy, complexes)),
+    "i": st.one_of(st.integers(-130, 130), ints, st.booleans(), st.builds(Index, ints),
+                   numpy_numbers),
+    "f": st.one_of(floats, st.integers(-1000, 1000), ints, st.builds(Floaty, floats),
+                   numpy_numbers, st.builds(fractions.Fraction, st.integers(), st.integers(1))),
+    "c": st.one_of(complexes, floats, ints, st.builds(Complexy, complexes), numpy_numbers),
 }
 scalars_for["u"] = st.one_of(st.integers(0, 260), scalars_for["i"])
 
@@ -182,9 +228,25 @@ scalars_for["u"] = st.one_of(st.integers(0, 260), scalars_for["i"])
 
 
 @st.composite
-def layouts(draw, itemsize, readonly_operand, shape=None):
+def layouts(draw, itemsize, readonly_operand, shape=None, whole_items=False):
     """(shape, strides, lo, hi): strides in bytes; [lo, hi) the bytes the
-    elements span relative to the first element (hi - lo = 0 when empty)."""
+    elements span relative to the first element (hi - lo = 0 when empty).
+    Any operand may be "wild": zero and overlapping strides, its elements
+    sharing memory (for a writable one, a destination that overlaps itself,
+    as numpy.lib.stride_tricks.as_strided makes); with whole_items, only by
+    whole elements. A writable one may also be a "window": contiguous rows,
+    of lengths around the walker's thresholds (runs from 16 elements, 4 KiB
+    chunks), that overlap each other or repeat."""
+    if shape is None and not readonly_operand and draw(st.integers(0, 9)) == 0:
+        rows = tuple(draw(st.lists(st.integers(2, 5), min_size=1, max_size=2)))
+        length = draw(st.sampled_from([15, 16, 17, 33, 4096 // itemsize + 3]))
+        inner = draw(st.sampled_from([itemsize, -itemsize]))
+        outer = tuple(draw(st.sampled_from([0, itemsize, 2 * itemsize, -itemsize,
+                                            length // 2 * itemsize])) for _ in rows)
+        shape, strides = rows + (length,), outer + (inner,)
+        lo = sum(min(0, (n - 1) * s) for n, s in zip(shape, strides))
+        hi = sum(max(0, (n - 1) * s) for n, s in zip(shape, strides)) + itemsize
+        return shape, strides, lo, hi
     if shape is None:
         ndim = draw(st.integers(0, 4))
         big = draw(st.integers(0, 9)) == 0
@@ -198,11 +260,13 @@ def layouts(draw, itemsize, readonly_operand, shape=None):
     ndim = len(shape)
     strides = [0] * ndim
     style = draw(st.sampled_from(["C", "F", "perm", "padded", "wild"] if readonly_operand
-                                 else ["C", "F", "perm", "padded"]))
-    if style == "wild":  # read-only operands: any strides, zero and overlapping ones too
+                                 else ["C", "F", "perm", "padded"] * 2 + ["wild"]))
+    if style == "wild":
+        steps = [0, itemsize, -itemsize, 2 * itemsize, 3 * itemsize]
+        if not whole_items:
+            steps += [itemsize + 1, -3, 1]
         for d in range(ndim):
-            strides[d] = draw(st.sampled_from([0, itemsize, -itemsize, 2 * itemsize,
-                                               itemsize + 1, -3, 1]))
+            strides[d] = draw(st.sampled_from(steps))
     else:
         order = list(range(ndim))[::-1]  # innermost first (C order)
         if style == "F":
@@ -320,7 +384,11 @@ def operand(draw, rng, role, dtype_spec, a_layout=None, share=None):
     shape = a_layout[0] if a_layout is not None and draw(st.integers(0, 7)) else None
     if shape is not None and draw(st.integers(0, 15)) == 0:
         shape = None  # a different shape, most likely
-    shape, strides, lo, hi = draw(layouts(itemsize, readonly_op, shape))
+    # Elements of a writable float operand share memory only by whole items:
+    # NumPy and bufkern may give NaNs different payloads, which bytes
+    # overlapping by part of an item would mix into other values.
+    shape, strides, lo, hi = draw(layouts(itemsize, readonly_op, shape,
+                                          whole_items=not readonly_op and dt.kind not in "iu"))
     mode = draw(st.sampled_from(["raw", "small", "normal", "specials"]))
 
     if exporter in ("array", "bytearray", "bytes", "ctypes", "bkarray"):
@@ -351,17 +419,22 @@ def operand(draw, rng, role, dtype_spec, a_layout=None, share=None):
             ctypes_types = [(ctypes.c_int8, np.int8), (ctypes.c_uint16, np.uint16),
                             (ctypes.c_int32, np.int32), (ctypes.c_long, np.int64),
                             (ctypes.c_double, np.float64), (ctypes.c_float, np.float32),
+                            (ctypes.c_uint64, np.uint64), (ctypes.c_ssize_t, np.int64),
                             (ctypes.c_int32.__ctype_be__, None), (ctypes.c_double.__ctype_be__,
                                                                   None),
                             (ctypes.c_bool, None), (ctypes.c_longdouble, None),
                             (ctypes.c_uint8.__ctype_be__, np.uint8)]
+            # Unions and packed structs export 'B' with the whole item's size.
+            ctypes_types += [(t, None) for t in CTYPES_RECORDS]
             ct, npt = draw(st.sampled_from(ctypes_types))
-            obj = (ct * n)()
-            if npt is None:
-                return Operand(obj, None, None, None, {TypeError}, False)
+            rows = draw(st.sampled_from([None, None, 1, 3]))  # a 2-d ctypes array
+            obj = (ct * n)() if rows is None else (ct * n * rows)()
             mem = np.frombuffer(obj, np.uint8)  # ctypes memory is writable
-            fill_bytes(rng, mem, np.dtype(npt), mode)
-            return Operand(obj, mem, np.frombuffer(obj, npt), np.dtype(npt), set(), False)
+            fill_bytes(rng, mem, None if npt is None else np.dtype(npt), mode)
+            if npt is None:
+                return Operand(obj, mem, None, None, {TypeError}, False)
+            npview = np.frombuffer(obj, npt).reshape(memoryview(obj).shape)
+            return Operand(obj, mem, npview, np.dtype(npt), set(), False)
         # bufkern.Array
         if not supported:
             return Operand(None, None, None, None, {TypeError}, True)
@@ -423,18 +496,49 @@ class Finding(AssertionError):
     pass
 
 
+def element_offsets(npview, mem):
+    """Where each of npview's elements starts in mem, in C order."""
+    start = npview.__array_interface__["data"][0] - mem.__array_interface__["data"][0]
+    offs = np.array([start])
+    for n, s in zip(npview.shape, npview.strides):
+        offs = (offs[:, None] + np.arange(n) * s).ravel()
+    return offs
+
+
 def element_mask(npview, mem):
     """Boolean mask over mem of the bytes npview's elements occupy."""
     mask = np.zeros(len(mem), bool)
     if npview.size == 0:
         return mask
-    start = npview.__array_interface__["data"][0] - mem.__array_interface__["data"][0]
-    offs = np.array([start])
-    for n, s in zip(npview.shape, npview.strides):
-        offs = (offs[:, None] + np.arange(n) * s).ravel()
+    offs = element_offsets(npview, mem)
     for k in range(npview.itemsize):
         mask[offs + k] = True
     return mask
+
+
+def overlaps_itself(npview, mem):
+    """Whether elements of npview share memory with each other."""
+    offs = np.sort(element_offsets(npview, mem))
+    return bool(np.any(np.diff(offs) < npview.itemsize))
+
+
+def aliased_result(op, a, mem_before, b_vals, k):
+    """NumPy's answer for a destination whose elements share memory: the
+    results computed on copies (complex products by the SPEC's formula,
+    which bufkern follows to the bit), then written back by NumPy's own
+    assignment into a copy of the memory, so that of the elements sharing
+    memory the one NumPy writes last wins."""
+    if a.dtype.kind == "c" and op in ("scale", "multiply"):
+        values = oracle.complex_mul_formula(np.array(a.npview, copy=True),
+                                            k if op == "scale" else b_vals)
+    else:
+        values = expected_result(op, a.npview, b_vals, k)
+    mem = mem_before.copy()
+    start = a.npview.__array_interface__["data"][0] - a.mem.__array_interface__["data"][0]
+    view = np.ndarray(a.npview.shape, a.dtype, buffer=mem, offset=start,
+                      strides=a.npview.strides)
+    view[...] = values
+    return np.array(view, copy=True)
 
 
 def expected_result(op, a, b_vals, k):
@@ -537,7 +641,10 @@ def check(case):
     if op in ("multiply", "add") and not errors:
         b_vals = np.array(b.npview, copy=True)  # "as if b were copied first"
     want = None
-    if op in MUTATING and not errors:
+    aliased = op in MUTATING and not errors and overlaps_itself(a.npview, a.mem)
+    if aliased:
+        want = aliased_result(op, a, before[0], b_vals, kk)
+    elif op in MUTATING and not errors:
         want = expected_result(op, a.npview, b_vals, kk)
 
     owners = [x.obj for x in (a, b) if x is not None and x.mem is not None]
@@ -586,7 +693,7 @@ def check(case):
         if m is not a.mem and not np.array_equal(m, m0):
             raise Finding(f"{op} modified b")
     gotv = np.array(a.npview, copy=True)
-    if a.dtype.kind == "c" and op in ("scale", "multiply"):
+    if a.dtype.kind == "c" and op in ("scale", "multiply") and not aliased:
         y = kk if op == "scale" else b_vals
         bad = oracle.complex_mul_ok(gotv, original_values(a, before[0]), y)
         if len(bad):

@@ -21,7 +21,10 @@ process RSS must stay flat (catches malloc leaks outside Python's allocators).
 
 import argparse
 import array
+import ctypes
+import decimal
 import gc
+import hashlib
 import os
 import sys
 import time
@@ -126,6 +129,16 @@ def build_paths():
     floaty = Floaty()
     frac = __import__("fractions").Fraction(1, 3)
 
+    class Union(ctypes.Union):
+        _fields_ = [("x", ctypes.c_double), ("y", ctypes.c_int64)]
+
+    class RaisingDtype:
+        @property
+        def name(self):
+            raise RuntimeError("name")
+
+    union = (Union * 4)()
+
     # ---- other exporters --------------------------------------------------------
     add("sum bytearray", ok(bufkern.sum, ba), ba)
     add("fill bytearray", ok(bufkern.fill, ba, 7), ba)
@@ -139,6 +152,20 @@ def build_paths():
     add("fill f64 by Fraction", ok(bufkern.fill, f64, frac), f64, frac)
     add("fill c128 by numpy complex64", ok(bufkern.fill, c128, np.complex64(1 + 2j)), c128)
     add("fill u64 by 2**64-1", ok(bufkern.fill, np.ones(4, np.uint64), 2**64 - 1))
+    # NumPy's 0-d arrays and scalars, exact rationals, destinations that overlap themselves
+    zero_d = np.array(2.5)
+    add("scale f64 by 0-d array", ok(bufkern.scale, f64, zero_d), f64, zero_d)
+    add("fill i8 by numpy bool", ok(bufkern.fill, i8, np.True_), i8)
+    add("fill c128 by 0-d long double complex", ok(bufkern.fill, c128, np.array(1j, np.clongdouble)),
+        c128)
+    add("fill f32 by Fraction (exact)", ok(bufkern.fill, f32, frac), f32, frac)
+    add("fill f32 by Decimal NaN", ok(bufkern.fill, f32, decimal.Decimal("NaN")), f32)
+    window = np.lib.stride_tricks.as_strided(f64, (4, 16), (8, 8))
+    add("scale aliased destination", ok(bufkern.scale, window, 1.0), f64)
+    add("add aliased destination", ok(bufkern.add, window, np.zeros((4, 16))), f64)
+    add("fill aliased destination", ok(bufkern.fill, window[:, ::-1], 1.0), f64)
+    add("hash of a BufferView (a simple buffer)", ok(lambda: hashlib.sha1(bufkern.BufferView(f64))), f64)
+    add("repr of a long Array", ok(repr, bufkern.Array(2000)))
 
     # ---- error paths ------------------------------------------------------------
     add("sum of a list", expect(TypeError, bufkern.sum, [1.0, 2.0]))
@@ -168,6 +195,14 @@ def build_paths():
     add("fill f32 huge int far", expect(OverflowError, bufkern.fill, f32, huge_neg), f32)
     add("fill c128 None", expect(TypeError, bufkern.fill, c128, None), c128)
     add("fill u64 negative", expect(OverflowError, bufkern.fill, np.ones(4, np.uint64), -1))
+    add("fill i8 0-d float", expect(TypeError, bufkern.fill, i8, zero_d), i8, zero_d)
+    add("fill f32 1e39", expect(OverflowError, bufkern.fill, f32, 1e39), f32)
+    add("fill f64 Decimal 1e400", expect(OverflowError, bufkern.fill, f64,
+                                         decimal.Decimal("1e400")), f64)
+    add("sum ctypes union", expect(TypeError, bufkern.sum, union), union)
+    add("Array dtype with NUL", expect(TypeError, bufkern.Array, 2, dtype="f64\x00"))
+    add("Array dtype raising", expect(RuntimeError, bufkern.Array, 2, dtype=RaisingDtype()))
+    add("set_target with NUL", expect(ValueError, bufkern.set_target, "scalar\x00"))
     add("sum no args", expect(TypeError, bufkern.sum))
     add("scale 3 args", expect(TypeError, bufkern.scale, f64, 1, 2), f64)
     add("multiply keyword", expect(TypeError, bufkern.multiply, f64, b=f64), f64)

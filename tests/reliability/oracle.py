@@ -55,11 +55,7 @@ def _round_int_to_float(v, mant, emax):
     return sign * float(m)
 
 
-def _int_to_real(v, dt):
-    if np.dtype(dt).itemsize in (4, 8) and kind(dt) == "float":
-        width = np.dtype(dt).itemsize
-    else:  # complex: the width of one component
-        width = np.dtype(dt).itemsize // 2
+def _int_to_real(v, width):
     if width == 4:
         return _round_int_to_float(v, 24, 128)
     return _round_int_to_float(v, 53, 1024)
@@ -75,12 +71,92 @@ def _is_complex_valued(x):
     return not (_has(x, "__float__") or _has(x, "__index__")) and _has(x, "__complex__")
 
 
+_F32_OVERFLOW = 2.0**128 - 2.0**103  # halfway to 2**128: from here on f32 rounds to inf
+
+
+def _fit(f, width):
+    """A double for a real of the width: a finite value beyond f32's range is
+    an OverflowError, as an int's is (inf and nan pass)."""
+    if width == 4 and math.isfinite(f) and abs(f) >= _F32_OVERFLOW:
+        raise OverflowError(f"{f!r} is out of range for f32")
+    return f
+
+
+def _exact_ratio(x):
+    """(n, d) of a real with an exact non-zero finite value (as_integer_ratio:
+    Fraction, Decimal), else None; what the method raises otherwise passes."""
+    if not _has(x, "as_integer_ratio"):
+        return None
+    try:
+        r = x.as_integer_ratio()
+    except (ValueError, OverflowError):  # nan, inf
+        return None
+    if (isinstance(r, tuple) and len(r) == 2 and all(isinstance(v, int) for v in r)
+            and r[0] != 0 and r[1] > 0):
+        return r
+    return None
+
+
+def _ratio_to_real(n, d, width):
+    """n/d rounded once (to nearest, ties to even) to the width."""
+    if width == 8:
+        return n / d  # int true division is correctly rounded; OverflowError beyond
+    exact = fractions.Fraction(n, d)
+    if abs(exact) >= _F32_OVERFLOW:
+        raise OverflowError(f"{exact} is out of range for f32")
+    f = np.float32(float(exact))  # through a double: maybe one float off
+    cands = [c for c in (np.nextafter(f, np.float32(-np.inf)), f,
+                         np.nextafter(f, np.float32(np.inf))) if np.isfinite(c)]
+    best = min(cands, key=lambda c: (abs(fractions.Fraction(float(c)) - exact),
+                                     int(np.float32(c).view(np.uint32)) & 1))
+    return float(best)
+
+
+def _real(x, width):
+    """A real number rounded once to the width, as a double (SPEC "Scalars")."""
+    if _is_complex_valued(x):
+        raise TypeError("a real number is needed")
+    if isinstance(x, float):
+        return _fit(float(x), width)
+    if _has(x, "__index__"):
+        return _int_to_real(operator.index(x), width)
+    if not _has(x, "__float__"):
+        raise TypeError("a real number is needed")
+    r = _exact_ratio(x)
+    if r is not None:
+        return _ratio_to_real(*r, width)
+    return _fit(float(x), width)  # known only through __float__
+
+
+def _unwrap_0d(x):
+    """A 0-d buffer (NumPy's 0-d arrays and scalars) is the number it holds:
+    by its format, bool too, and half or long double through float() /
+    complex(); any other 0-d buffer is left to the number protocols."""
+    if not isinstance(x, (np.ndarray, np.generic)) or np.ndim(x) != 0:
+        return x
+    try:
+        fmt = memoryview(x).format
+    except (BufferError, ValueError, TypeError):
+        return x
+    if x.dtype in NAME_OF and x.dtype.isnative:
+        return x.item()
+    code = fmt[1:] if fmt[0] in "@=<>!^" else fmt
+    if code == "?":
+        return bool(x)
+    if code in ("e", "g"):
+        return float(x)
+    if code in ("Ze", "Zg"):
+        return complex(x)
+    return x
+
+
 def convert_scalar(x, dt):
     """x converted to one element of NumPy dtype dt by the SPEC's rules, as a
     NumPy scalar; raises what bufkern must raise (TypeError, OverflowError, or
     whatever the object's own __index__/__float__/__complex__ raise)."""
     dt = np.dtype(dt)
     k = kind(dt)
+    x = _unwrap_0d(x)
     if k in ("sint", "uint"):
         if isinstance(x, (float, np.floating)) or _is_complex_valued(x):
             raise TypeError("an int is needed")
@@ -92,25 +168,21 @@ def convert_scalar(x, dt):
             raise OverflowError("out of range")
         return dt.type(v)
     if k == "float":
-        if _is_complex_valued(x):
-            raise TypeError("a real number is needed")
-        if _has(x, "__index__") and not isinstance(x, float):
-            return dt.type(_int_to_real(operator.index(x), dt))
-        if not _has(x, "__float__"):
-            raise TypeError("a real number is needed")
-        return dt.type(float(x))
-    # complex dtypes: any number
+        return dt.type(_real(x, dt.itemsize))
+    # complex dtypes: any number, each part by the rules for floats
+    width = dt.itemsize // 2
     if isinstance(x, complex):
-        c = complex(x)
-        return dt.type(complex(c.real, c.imag))
+        return dt.type(complex(_fit(x.real, width), _fit(x.imag, width)))
     if isinstance(x, (float, int)) or (_has(x, "__index__") and not _is_complex_valued(x)):
-        if isinstance(x, float):
-            return dt.type(float(x))
-        return dt.type(_int_to_real(operator.index(x), dt))
+        return dt.type(_real(x, width))
     if not (_has(x, "__float__") or _has(x, "__complex__")):
         raise TypeError("a number is needed")
+    if not _is_complex_valued(x):
+        r = _exact_ratio(x)
+        if r is not None:
+            return dt.type(_ratio_to_real(*r, width))
     c = complex(x)
-    return dt.type(c)
+    return dt.type(complex(_fit(c.real, width), _fit(c.imag, width)))
 
 
 # ---- comparing results ------------------------------------------------------
