@@ -71,7 +71,7 @@ BK_DTYPES(BK_X_S_MINMAX)
  */
 enum { BK_MINMAX_ACC = 8 };
 #define BK_AS_SELF(v) (v)
-#define BK_DEF_EXTREME(op, name, T, V, LOAD, STORE, OP, AS_VI, FROM_VI)        \
+#define BK_DEF_EXTREME(op, name, T, V, LOAD, STORE, OP, AS_VI, FROM_VI, FINISH) \
     static T op##_##name(const void *a, size_t n) {                            \
         enum { W = BK_VBYTES / sizeof(T) };                                    \
         if (n < W)                                                             \
@@ -93,11 +93,13 @@ enum { BK_MINMAX_ACC = 8 };
             acc[0] = OP(acc[0], FROM_VI(vi_down(AS_VI(acc[0]), bytes)));       \
         T lanes[W];                                                            \
         STORE(lanes, acc[0]);                                                  \
-        return lanes[0] == lanes[0] ? lanes[0] : bk_s_##op##_##name(a, n);     \
+        return lanes[0] == lanes[0] ? FINISH(lanes[0]) : bk_s_##op##_##name(a, n); \
     }
 #define BK_DEF_EXTREME_INT(name, T)                                            \
-    BK_DEF_EXTREME(min, name, T, bk_vi, vi_load, vi_store, vi_min_##name, BK_AS_SELF, BK_AS_SELF) \
-    BK_DEF_EXTREME(max, name, T, bk_vi, vi_load, vi_store, vi_max_##name, BK_AS_SELF, BK_AS_SELF)
+    BK_DEF_EXTREME(min, name, T, bk_vi, vi_load, vi_store, vi_min_##name, BK_AS_SELF, BK_AS_SELF, \
+                   BK_AS_SELF)                                                 \
+    BK_DEF_EXTREME(max, name, T, bk_vi, vi_load, vi_store, vi_max_##name, BK_AS_SELF, BK_AS_SELF, \
+                   BK_AS_SELF)
 BK_DEF_EXTREME_INT(i8, int8_t)
 BK_DEF_EXTREME_INT(u8, uint8_t)
 BK_DEF_EXTREME_INT(i16, int16_t)
@@ -117,8 +119,22 @@ BK_USE_SCALAR(extreme, max, u64, uint64_t, uint64_t, uint64_t)
 BK_DEF_EXTREME_INT(i64, int64_t)
 BK_DEF_EXTREME_INT(u64, uint64_t)
 #endif
-BK_DEF_EXTREME(min, f32, float, bk_vf, vf_load, vf_store, vf_min_total, vf_as_vi, vi_as_vf)
-BK_DEF_EXTREME(max, f32, float, bk_vf, vf_load, vf_store, vf_max_total, vf_as_vi, vi_as_vf)
-BK_DEF_EXTREME(min, f64, double, bk_vd, vd_load, vd_store, vd_min_total, vd_as_vi, vi_as_vd)
-BK_DEF_EXTREME(max, f64, double, bk_vd, vd_load, vd_store, vd_max_total, vd_as_vi, vi_as_vd)
+#define BK_DEF_EXTREME_FLOAT(name, T, P, V)                                    \
+    BK_DEF_EXTREME(min, name, T, V, P##_load, P##_store, P##_min_total, P##_as_vi, vi_as_##P, \
+                   BK_AS_SELF)                                                 \
+    BK_DEF_EXTREME(max, name, T, V, BK_MAX_LOAD_(P), P##_store, BK_MAX_OP_(P), P##_as_vi,     \
+                   vi_as_##P, BK_MAX_FINISH_)
+#if BK_MAX_AS_NEG_MIN /* max(x) = -min(-x): see vec.h */
+BK_INLINE bk_vf vf_load_neg(const void *p) { return vf_xor(vf_load(p), vf_set1(-0.0f)); }
+BK_INLINE bk_vd vd_load_neg(const void *p) { return vd_xor(vd_load(p), vd_set1(-0.0)); }
+#define BK_MAX_LOAD_(P) P##_load_neg
+#define BK_MAX_OP_(P) P##_min_total
+#define BK_MAX_FINISH_(x) (-(x))
+#else
+#define BK_MAX_LOAD_(P) P##_load
+#define BK_MAX_OP_(P) P##_max_total
+#define BK_MAX_FINISH_ BK_AS_SELF
+#endif
+BK_DEF_EXTREME_FLOAT(f32, float, vf, bk_vf)
+BK_DEF_EXTREME_FLOAT(f64, double, vd, bk_vd)
 #endif
