@@ -1,13 +1,15 @@
-"""bufkern.dask: every function on Dask arrays of several chunks (1-D and 2-D,
-every dtype; on a real distributed cluster of two worker processes an integer,
-a float and a complex one per shape), and on
-Dask's threaded and synchronous schedulers, against NumPy and against bufkern
-on the whole array; errors raised before anything is computed; inputs never
-modified; Dask never calls the chunk functions on dummy data."""
+"""bufkern.dask: every function on Dask arrays of several chunks, 1-D and 2-D,
+on Dask's threaded and synchronous schedulers (every dtype) and on a real
+distributed cluster of two worker processes (an integer, a float and a
+complex dtype per shape), against NumPy and against bufkern on the whole
+array; errors raised before anything is computed; inputs never modified;
+Dask never calls the chunk functions on dummy data; the README's example."""
 
+import contextlib
 import functools
 import math
 import os
+import pathlib
 import subprocess
 import sys
 
@@ -347,3 +349,34 @@ def test_module_docstring_examples():
 
     failures, tried = doctest.testmod(bkd, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert tried >= 3 and failures == 0
+
+
+def _readme_example():
+    readme = (pathlib.Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("## Scale-out with Dask")
+    section = readme[start:readme.index("\n## ", start + 1)]
+    return section.split("```python\n", 1)[1].split("```", 1)[0]
+
+
+def test_readme_example(cluster, monkeypatch, capsys):
+    """The README's script, run as __main__ on this module's cluster (its
+    LocalCluster and Client stand for the fixture's, saving a second
+    cluster's start); each print prints what its comment says."""
+    code = _readme_example()
+
+    @contextlib.contextmanager
+    def local_cluster(**kwargs):
+        assert kwargs["n_workers"] == 2
+        yield cluster.cluster
+
+    @contextlib.contextmanager
+    def client(_cluster):
+        with cluster.as_current():
+            yield cluster
+
+    monkeypatch.setattr(distributed, "LocalCluster", local_cluster)
+    monkeypatch.setattr(distributed, "Client", client)
+    exec(compile(code, "README.md", "exec"), {"__name__": "__main__"})
+    printed = capsys.readouterr().out.splitlines()
+    expected = [line.split("#")[-1].strip() for line in code.splitlines() if line.strip().startswith("print(")]
+    assert printed == expected
