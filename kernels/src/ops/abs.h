@@ -75,13 +75,17 @@ BK_DEF_UNARY(abs_f64, 8, 8, bk_vd, vd_load, vd_store, vd_abs, bk_s_abs_f64)
 #define BK_DEF_VCABS(c, P, V, M, PAIR, R, w, EXP, TOP, RMIN)                   \
     BK_INLINE V c##_abs(PAIR z) {                                              \
         V ar = P##_abs(z.re), ai = P##_abs(z.im);                              \
-        M inf = P##_mor(P##_eq(ar, P##_set1((R)INFINITY)), P##_eq(ai, P##_set1((R)INFINITY))); \
         V p = P##_max(P##_and(P##_max(ar, ai), vi_as_##P(vi_set1_##w(EXP))), P##_set1(RMIN)); \
         V s = vi_as_##P(vi_sub##w(vi_set1_##w(TOP), P##_as_vi(p)));            \
         V x = P##_mul(z.re, s), y = P##_mul(z.im, s);                          \
         V r = P##_mul(P##_sqrt(P##_add(P##_mul(y, y), P##_mul(x, x))),         \
                       P##_mul(p, P##_set1((R)0.5)));                           \
-        return P##_in_order(P##_select(inf, r, P##_set1((R)INFINITY)));       \
+        /* Only a NaN or an infinite part makes r a NaN: look for inf then. */ \
+        if (P##_any(P##_unord(r, r))) {                                        \
+            const V inf = P##_set1((R)INFINITY);                               \
+            r = P##_select(P##_mor(P##_eq(ar, inf), P##_eq(ai, inf)), r, inf); \
+        }                                                                      \
+        return P##_in_order(r);                                                \
     }
 BK_DEF_VCABS(vc64, vf, bk_vf, bk_mf, bk_vf_pair, float, 32, 0x7f800000u, (uint32_t)255 << 23,
              FLT_MIN)

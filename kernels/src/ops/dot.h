@@ -185,7 +185,7 @@ BK_DEF_IDOT(u16, uint64_t, 16, vdot16_u)
 /*
  * SSE2 multiplies 32-bit lanes as unsigned only; the correction for signed
  * ones made the vector loop slower than the scalar one (i32 dot, 64 KiB:
- * 10.6 us against 7.5).
+ * 10.3 us against 7.5).
  */
 BK_USE_SCALAR(dot, dot, i32, int32_t, int64_t, int32_t)
 #else
@@ -194,7 +194,7 @@ BK_DEF_IDOT(i32, int64_t, 32, vdot32_i)
 BK_DEF_IDOT(u32, uint64_t, 32, vdot32_u)
 #if BK_VBITS == 128
 /* No 64-bit lane multiply: as for mul.h's i64 (i64 dot on SSE2, 64 KiB:
- * 6.0 us against 5.4 for the scalar loop). */
+ * 5.9 us against 5.6 for the scalar loop). */
 BK_USE_SCALAR(dot, dot, i64, int64_t, int64_t, int64_t)
 BK_USE_SCALAR(dot, dot, u64, uint64_t, uint64_t, uint64_t)
 #else
