@@ -181,15 +181,18 @@ BK_OPS_DTYPES(BK_X_EW)
 #define BK_ACC_TOTAL_cplx(S, R, acc, out)                                   \
     ((out).re = bk_pairwise_total_##R(&(acc).re), (out).im = bk_pairwise_total_##R(&(acc).im))
 
-/* Sums and dots: block results pushed in order. B is b for dot, else unused. */
+/* Sums and dots: block results pushed in order. CALL(name, a, b, n) ignores b
+ * for sums. One block takes a and b as they are: they may be NULL (n = 0),
+ * and NULL + 0 is undefined. */
 #define BK_REDUCE_BLOCKS(op, name, T, S, kind, R, CALL)                        \
     {                                                                          \
         if (n <= BK_RBLOCK)                                                    \
-            return CALL(name, T, 0, n);                                                 \
+            return CALL(name, a, b, n);                                        \
         BK_ACC_##kind(S, R) acc;                                               \
         BK_ACC_INIT_##kind(acc);                                               \
         for (size_t i = 0; i < n; i += BK_RBLOCK) {                            \
-            S s = CALL(name, T, i, n - i < BK_RBLOCK ? n - i : BK_RBLOCK);              \
+            S s = CALL(name, (const T *)a + i, (const T *)b + i,               \
+                       n - i < BK_RBLOCK ? n - i : BK_RBLOCK);                 \
             BK_ACC_PUSH_##kind(R, acc, s);                                     \
         }                                                                      \
         S total;                                                               \
@@ -217,8 +220,8 @@ BK_OPS_DTYPES(BK_X_EW)
 
 /* ---- typed entry points ------------------------------------------------- */
 
-#define BK_SUM_CALL(name, T, i, m) bk_kernels()->sum_##name((const T *)a + (i), (m))
-#define BK_DOT_CALL(name, T, i, m) bk_kernels()->dot_##name((const T *)a + (i), (const T *)b + (i), (m))
+#define BK_SUM_CALL(name, pa, pb, m) bk_kernels()->sum_##name((pa), (m))
+#define BK_DOT_CALL(name, pa, pb, m) bk_kernels()->dot_##name((pa), (pb), (m))
 
 #define BK_TYPED_reduce(op, name, T, S, kind, R)                               \
     S bk_##op##_##name(const T *a, size_t n) BK_REDUCE_BLOCKS(op, name, T, S, kind, R, BK_SUM_CALL)
