@@ -246,15 +246,19 @@ static size_t bk_block_len(const bk_reduce_job *j, size_t i) {
     size_t lo = (j->first + i) * BK_RBLOCK;
     return j->n - lo < BK_RBLOCK ? j->n - lo : BK_RBLOCK;
 }
-/* The part function of op for one dtype: block i of the round into res[i]. */
+/* The part function of op for one dtype: block i of the round into res[i].
+ * The first block takes a and b as they are: they may be NULL (n = 0), and
+ * NULL + 0 is undefined. */
 #define BK_RPART(op, name, T, RT, ARGS)                                        \
     static void bk_rpart_##op##_##name(void *ctx, size_t i) {                  \
         const bk_reduce_job *j = ctx;                                          \
         const size_t off = (j->first + i) * BK_RBLOCK * sizeof(T), m = bk_block_len(j, i); \
-        ((RT *)j->res)[i] = j->kt->op##_##name ARGS;                    \
+        const char *pa = off ? j->a + off : j->a, *pb = off && j->b ? j->b + off : j->b; \
+        (void)pb;                                                              \
+        ((RT *)j->res)[i] = j->kt->op##_##name ARGS;                           \
     }
-#define BK_ARGS_A (j->a + off, m)
-#define BK_ARGS_AB (j->a + off, j->b + off, m)
+#define BK_ARGS_A (pa, m)
+#define BK_ARGS_AB (pa, pb, m)
 
 /* Runs one round: rounds of blocks [first, first + count). */
 static void bk_reduce_round(bk_part_fn part, bk_reduce_job *j, size_t count) {

@@ -13,7 +13,7 @@
 #define BK_E_DIV_uint(name, T, R)
 #define BK_E_DIV_cplx(name, T, R)                                           \
     static inline T bk_e_div_##name(T x, T y) {                                \
-        R ar = (R)fabs(y.re), ai = (R)fabs(y.im);                              \
+        R ar = (R)fabs(y.re), ai = (R)fabs(y.im); /* -0.0 must become +0.0 */ \
         T q;                                                                   \
         if (ar >= ai) {                                                        \
             if (ar == 0 && ai == 0) {                                          \
