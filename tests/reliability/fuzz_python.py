@@ -35,7 +35,6 @@ import array
 import ctypes
 import decimal
 import fractions
-import math
 import os
 import sys
 import time
