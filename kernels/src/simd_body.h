@@ -32,12 +32,13 @@
 /* ---- elementwise templates ---------------------------------------------- */
 
 /*
- * out[i] = OP(a[i], b[i]), two vectors an iteration, then one, then the tail.
- * Both vectors are loaded before either is stored, so out may be a or b.
+ * out[i] = OP(a[i], b[i]), two V an iteration, then one, then the tail. V is
+ * a vector, or a pair of them that LOAD and STORE split and join (complex
+ * division). Both are loaded before either is stored, so out may be a or b.
  */
 #define BK_DEF_BINARY(fname, ESIZE, V, LOAD, STORE, OP, TAIL)                  \
     static void fname(void *out, const void *a, const void *b, size_t n) {     \
-        enum { L = BK_VBYTES / (ESIZE) };                                      \
+        enum { L = sizeof(V) / (ESIZE) };                                      \
         if (n == 0) /* the pointers may be NULL: form no pointer from them */  \
             return;                                                            \
         BK_LARGE_TO_AVX2(fname, n * (ESIZE), out, a, b, n)                     \
@@ -79,12 +80,13 @@
     BK_DEF_BINARY(op##_c128, 16, bk_vd, vd_load, vd_store, VD, bk_s_##op##_c128)
 
 /*
- * out[i] = OP(a[i]) for a result element of RSIZE bytes (RSIZE < ESIZE only
- * for a magnitude: then OP takes two vectors and returns one).
+ * out[i] = OP(a[i]) for a result element of RSIZE bytes. RSIZE < ESIZE only
+ * for a magnitude: then V is a pair of vectors (LOAD splits them) and OP
+ * returns one vector of results.
  */
 #define BK_DEF_UNARY(fname, ESIZE, RSIZE, V, LOAD, STORE, OP, TAIL)            \
     static void fname(void *out, const void *a, size_t n) {                    \
-        enum { L = BK_VBYTES / (ESIZE) };                                      \
+        enum { L = sizeof(V) / (ESIZE) };                                      \
         if (n == 0)                                                            \
             return;                                                            \
         BK_LARGE_TO_AVX2(fname, n * (ESIZE), out, a, n)                        \
@@ -101,6 +103,14 @@
             i += L;                                                            \
         }                                                                      \
         TAIL(po + i * (RSIZE), pa + i * (ESIZE), n - i);                       \
+    }
+
+/* An op that leaves the values unchanged: a copy (out and a never partly
+ * overlap here: see api.c). */
+#define BK_DEF_COPY(fname, T)                                                  \
+    static void fname(void *out, const void *a, size_t n) {                    \
+        if (n && out != a)                                                     \
+            memcpy(out, a, n * sizeof(T));                                     \
     }
 
 /*

@@ -13,7 +13,8 @@
 #include <stdint.h>
 
 #if BK_VBITS == 128
-#include <simde/x86/sse4.1.h>
+#include <simde/x86/sse4.2.h>
+#include <simde/x86/avx512/abs.h> /* abs_epi64: SSE2 and NEON forms */
 typedef simde__m128i bk_vi;
 typedef simde__m128 bk_vf;
 typedef simde__m128d bk_vd;
@@ -21,6 +22,8 @@ typedef simde__m128d bk_vd;
 #define BK_SI(op) simde_mm_##op##_si128
 #define vi_as_vf simde_mm_castsi128_ps
 #define vi_as_vd simde_mm_castsi128_pd
+#define vf_as_vi simde_mm_castps_si128
+#define vd_as_vi simde_mm_castpd_si128
 #define vi_set1_64(x) simde_mm_set1_epi64x((int64_t)(x))
 #define vi_set_128(lo, hi) simde_mm_set_epi64x((int64_t)(hi), (int64_t)(lo))
 #elif BK_VBITS == 256
@@ -32,6 +35,8 @@ typedef simde__m256d bk_vd;
 #define BK_SI(op) simde_mm256_##op##_si256
 #define vi_as_vf simde_mm256_castsi256_ps
 #define vi_as_vd simde_mm256_castsi256_pd
+#define vf_as_vi simde_mm256_castps_si256
+#define vd_as_vi simde_mm256_castpd_si256
 #define vi_set1_64(x) simde_mm256_set1_epi64x((int64_t)(x))
 #define vi_set_128(lo, hi)                                                     \
     simde_mm256_set_epi64x((int64_t)(hi), (int64_t)(lo), (int64_t)(hi), (int64_t)(lo))
@@ -44,6 +49,8 @@ typedef simde__m512d bk_vd;
 #define BK_SI(op) simde_mm512_##op##_si512
 #define vi_as_vf simde_mm512_castsi512_ps
 #define vi_as_vd simde_mm512_castsi512_pd
+#define vf_as_vi simde_mm512_castps_si512
+#define vd_as_vi simde_mm512_castpd_si512
 #define vi_set1_64(x) simde_mm512_set1_epi64((int64_t)(x))
 #define vi_set_128(lo, hi)                                                     \
     simde_mm512_set_epi64((int64_t)(hi), (int64_t)(lo), (int64_t)(hi), (int64_t)(lo),      \
@@ -115,6 +122,169 @@ BK_INLINE bk_vi vi_hadd16(bk_vi a) { return BK_MM(madd_epi16)(a, vi_set1_16(1));
 BK_INLINE bk_vi vi_lo32(bk_vi a) { return vi_and(a, vi_set1_64(0xffffffffu)); }
 BK_INLINE bk_vi vi_hi32(bk_vi a) { return BK_MM(srli_epi64)(a, 32); }
 
+/* SSE2 alone (the sse2 target) lacks most of the min/max, abs, blend and
+ * signed multiply instructions of later ISAs, and SIMDe's fallbacks for them
+ * are lane-by-lane loops: where BK_SSE2_ONLY, the helpers below build them
+ * from SSE2 instructions instead. */
+#if BK_VBITS == 128 && !defined(SIMDE_X86_SSE4_1_NATIVE) && !defined(SIMDE_ARM_NEON_A32V7_NATIVE)
+#define BK_SSE2_ONLY 1
+#else
+#define BK_SSE2_ONLY 0
+#endif
+
+BK_INLINE bk_vi vi_andnot(bk_vi a, bk_vi b) { return BK_SI(andnot)(a, b); } /* ~a & b */
+
+/*
+ * Widening products. vi_madd16: signed 16-bit products summed in pairs into
+ * 32-bit lanes (wrapping only for two pairs of -32768 * -32768).
+ * vi_mulhi_u16: the high halves of the unsigned 16-bit products.
+ * vi_mulx_i32 / vi_mulx_u32: the 64-bit products of the low 32-bit halves of
+ * each 64-bit lane. SSE2 multiplies them as unsigned only: the signed product
+ * is that less 2^32 * ((a < 0 ? b : 0) + (b < 0 ? a : 0)).
+ */
+BK_INLINE bk_vi vi_madd16(bk_vi a, bk_vi b) { return BK_MM(madd_epi16)(a, b); }
+#if BK_VBITS == 512
+/* SIMDe 0.7.4 lacks this one at 512 bits; the avx512 target is always
+ * native x86, where simde__m512i is __m512i. */
+BK_INLINE bk_vi vi_mulhi_u16(bk_vi a, bk_vi b) { return _mm512_mulhi_epu16(a, b); }
+#else
+BK_INLINE bk_vi vi_mulhi_u16(bk_vi a, bk_vi b) { return BK_MM(mulhi_epu16)(a, b); }
+#endif
+BK_INLINE bk_vi vi_mulx_u32(bk_vi a, bk_vi b) { return BK_MM(mul_epu32)(a, b); }
+BK_INLINE bk_vi vi_mulx_i32(bk_vi a, bk_vi b) {
+#if BK_SSE2_ONLY
+    bk_vi c = vi_add32(vi_and(simde_mm_srai_epi32(a, 31), b),
+                       vi_and(simde_mm_srai_epi32(b, 31), a));
+    return vi_sub64(simde_mm_mul_epu32(a, b), simde_mm_slli_epi64(c, 32));
+#else
+    return BK_MM(mul_epi32)(a, b);
+#endif
+}
+
+/* m ? y : x lane by lane, for lane masks of all-ones or all-zeros (not at
+ * 512 bits, where comparisons give bit masks). */
+#if BK_VBITS < 512
+BK_INLINE bk_vi vi_select(bk_vi m, bk_vi x, bk_vi y) {
+#if BK_SSE2_ONLY
+    return vi_or(vi_and(m, y), vi_andnot(m, x));
+#else
+    return BK_MM(blendv_epi8)(x, y, m);
+#endif
+}
+#endif
+
+/*
+ * v with its lanes moved down by `bytes` (a constant power of two below
+ * BK_VBYTES) where a reduction by halving still needs them: lane i takes
+ * lane i + bytes / (lane size) for i below that count; other lanes are left
+ * unspecified. Within 64 bits, a shift does it.
+ */
+BK_INLINE bk_vi vi_down(bk_vi v, int bytes) {
+    switch (bytes) {
+#if BK_VBITS == 512
+    case 32:
+        return simde_mm512_shuffle_i32x4(v, v, SIMDE_MM_SHUFFLE(3, 2, 3, 2));
+    case 16:
+        return simde_mm512_shuffle_i32x4(v, v, SIMDE_MM_SHUFFLE(1, 1, 1, 1));
+#elif BK_VBITS == 256
+    case 16:
+        return simde_mm256_permute2x128_si256(v, v, 0x11);
+#endif
+    case 8:
+        return BK_MM(unpackhi_epi64)(v, v);
+    case 4:
+        return BK_MM(srli_epi64)(v, 32);
+    case 2:
+        return BK_MM(srli_epi32)(v, 16);
+    default:
+        return BK_MM(srli_epi16)(v, 8);
+    }
+}
+
+/*
+ * Lane-wise min and max, vi_min_<t> / vi_max_<t> for t in i8 ... u64. Where
+ * the ISA has no instruction: SSE2 has them for u8 and i16 only, and flipping
+ * the top bit maps i8 onto u8 order and u16 onto i16 order; 32 and 64 bits
+ * (and 64 bits below 512) compare and select, unsigned lanes compared as
+ * signed after the same flip.
+ */
+#if BK_VBITS == 512
+#define BK_MINMAX_NATIVE_8_32 1
+#define BK_MINMAX_NATIVE_64 1
+#elif BK_SSE2_ONLY
+#define BK_MINMAX_NATIVE_8_32 0
+#define BK_MINMAX_NATIVE_64 0
+#else
+#define BK_MINMAX_NATIVE_8_32 1
+#define BK_MINMAX_NATIVE_64 0
+#endif
+#define BK_DEF_VI_MINMAX_NATIVE(t, e)                                          \
+    BK_INLINE bk_vi vi_min_##t(bk_vi a, bk_vi b) { return BK_MM(min_##e)(a, b); } \
+    BK_INLINE bk_vi vi_max_##t(bk_vi a, bk_vi b) { return BK_MM(max_##e)(a, b); }
+/* Through the op of another order: flip the top bit F before and after. */
+#define BK_DEF_VI_MINMAX_FLIP(t, e, F)                                         \
+    BK_INLINE bk_vi vi_min_##t(bk_vi a, bk_vi b) {                             \
+        return vi_xor(BK_MM(min_##e)(vi_xor(a, F), vi_xor(b, F)), F);          \
+    }                                                                          \
+    BK_INLINE bk_vi vi_max_##t(bk_vi a, bk_vi b) {                             \
+        return vi_xor(BK_MM(max_##e)(vi_xor(a, F), vi_xor(b, F)), F);          \
+    }
+/* By a signed comparison GT, of a ^ F and b ^ F (F = 0 for signed lanes). */
+#define BK_DEF_VI_MINMAX_CMP(t, GT, F)                                         \
+    BK_INLINE bk_vi vi_min_##t(bk_vi a, bk_vi b) {                             \
+        return vi_select(GT(vi_xor(a, F), vi_xor(b, F)), a, b);                \
+    }                                                                          \
+    BK_INLINE bk_vi vi_max_##t(bk_vi a, bk_vi b) {                             \
+        return vi_select(GT(vi_xor(a, F), vi_xor(b, F)), b, a);                \
+    }
+#if BK_MINMAX_NATIVE_8_32
+BK_DEF_VI_MINMAX_NATIVE(i8, epi8)
+BK_DEF_VI_MINMAX_NATIVE(u16, epu16)
+BK_DEF_VI_MINMAX_NATIVE(i32, epi32)
+BK_DEF_VI_MINMAX_NATIVE(u32, epu32)
+#else
+BK_DEF_VI_MINMAX_FLIP(i8, epu8, vi_set1_8(0x80))
+BK_DEF_VI_MINMAX_FLIP(u16, epi16, vi_set1_16(0x8000))
+BK_DEF_VI_MINMAX_CMP(i32, BK_MM(cmpgt_epi32), vi_zero())
+BK_DEF_VI_MINMAX_CMP(u32, BK_MM(cmpgt_epi32), vi_set1_32(0x80000000u))
+#endif
+BK_DEF_VI_MINMAX_NATIVE(u8, epu8)
+BK_DEF_VI_MINMAX_NATIVE(i16, epi16)
+#if BK_MINMAX_NATIVE_64
+BK_DEF_VI_MINMAX_NATIVE(i64, epi64)
+BK_DEF_VI_MINMAX_NATIVE(u64, epu64)
+#else
+BK_DEF_VI_MINMAX_CMP(i64, BK_MM(cmpgt_epi64), vi_zero())
+BK_DEF_VI_MINMAX_CMP(u64, BK_MM(cmpgt_epi64), vi_set1_64(0x8000000000000000u))
+#endif
+
+/*
+ * |x| of signed lanes, wrapping (the most negative value stays itself).
+ * SSE2: 8 bits min(x, -x) as unsigned, 16 bits max(x, -x) as signed, 32 bits
+ * (x ^ s) - s with s the sign spread; 64 bits below 512 bits the same, with
+ * SIMDe's own SSE2 form at 128 bits.
+ */
+#if BK_SSE2_ONLY
+BK_INLINE bk_vi vi_abs_i8(bk_vi a) { return simde_mm_min_epu8(a, vi_sub8(vi_zero(), a)); }
+BK_INLINE bk_vi vi_abs_i16(bk_vi a) { return simde_mm_max_epi16(a, vi_sub16(vi_zero(), a)); }
+BK_INLINE bk_vi vi_abs_i32(bk_vi a) {
+    bk_vi s = simde_mm_srai_epi32(a, 31);
+    return vi_sub32(vi_xor(a, s), s);
+}
+#else
+BK_INLINE bk_vi vi_abs_i8(bk_vi a) { return BK_MM(abs_epi8)(a); }
+BK_INLINE bk_vi vi_abs_i16(bk_vi a) { return BK_MM(abs_epi16)(a); }
+BK_INLINE bk_vi vi_abs_i32(bk_vi a) { return BK_MM(abs_epi32)(a); }
+#endif
+#if BK_VBITS == 256
+BK_INLINE bk_vi vi_abs_i64(bk_vi a) {
+    bk_vi s = simde_mm256_cmpgt_epi64(vi_zero(), a);
+    return vi_sub64(vi_xor(a, s), s);
+}
+#else
+BK_INLINE bk_vi vi_abs_i64(bk_vi a) { return BK_MM(abs_epi64)(a); }
+#endif
+
 /* ---- floats: f32 lanes ("vf") and f64 lanes ("vd") ---------------------- */
 
 BK_INLINE bk_vf vf_load(const void *p) { return BK_MM(loadu_ps)((const float *)p); }
@@ -134,6 +304,102 @@ BK_INLINE bk_vd vd_sub(bk_vd a, bk_vd b) { return BK_MM(sub_pd)(a, b); }
 BK_INLINE bk_vd vd_mul(bk_vd a, bk_vd b) { return BK_MM(mul_pd)(a, b); }
 BK_INLINE bk_vd vd_div(bk_vd a, bk_vd b) { return BK_MM(div_pd)(a, b); }
 BK_INLINE bk_vd vd_xor(bk_vd a, bk_vd b) { return BK_MM(xor_pd)(a, b); }
+
+#define BK_DEF_VFLOAT_MORE(P, V, S)                                            \
+    BK_INLINE V P##_and(V a, V b) { return BK_MM(and_##S)(a, b); }             \
+    BK_INLINE V P##_or(V a, V b) { return BK_MM(or_##S)(a, b); }               \
+    BK_INLINE V P##_andnot(V a, V b) { return BK_MM(andnot_##S)(a, b); }       \
+    BK_INLINE V P##_sqrt(V a) { return BK_MM(sqrt_##S)(a); }                   \
+    /* x86 order: a < b ? a : b, so b when either is NaN or both are zeros */ \
+    BK_INLINE V P##_min(V a, V b) { return BK_MM(min_##S)(a, b); }             \
+    BK_INLINE V P##_max(V a, V b) { return BK_MM(max_##S)(a, b); }
+BK_DEF_VFLOAT_MORE(vf, bk_vf, ps)
+BK_DEF_VFLOAT_MORE(vd, bk_vd, pd)
+BK_INLINE bk_vf vf_abs(bk_vf a) { return vf_andnot(vf_set1(-0.0f), a); }
+BK_INLINE bk_vd vd_abs(bk_vd a) { return vd_andnot(vd_set1(-0.0), a); }
+
+/*
+ * Comparisons give lane masks (bk_mf, bk_md): vectors of all-ones or
+ * all-zeros lanes at 128 and 256 bits, bit masks at 512. vf_select(m, x, y)
+ * is m ? y : x; vf_any(m) is whether any lane is set. Ordered predicates:
+ * false when either operand is NaN; vf_unord is true exactly then.
+ */
+#if BK_VBITS == 512
+typedef simde__mmask16 bk_mf;
+typedef simde__mmask8 bk_md;
+#define BK_DEF_VCMP(P, V, M, S)                                                \
+    BK_INLINE M P##_ge(V a, V b) { return BK_MM(cmp_##S##_mask)(a, b, SIMDE_CMP_GE_OQ); } \
+    BK_INLINE M P##_eq(V a, V b) { return BK_MM(cmp_##S##_mask)(a, b, SIMDE_CMP_EQ_OQ); } \
+    BK_INLINE M P##_unord(V a, V b) { return BK_MM(cmp_##S##_mask)(a, b, SIMDE_CMP_UNORD_Q); } \
+    BK_INLINE M P##_mand(M a, M b) { return (M)(a & b); }                      \
+    BK_INLINE M P##_mor(M a, M b) { return (M)(a | b); }                       \
+    BK_INLINE V P##_select(M m, V x, V y) { return BK_MM(mask_blend_##S)(m, x, y); } \
+    BK_INLINE int P##_any(M m) { return m != 0; }
+#else
+typedef bk_vf bk_mf;
+typedef bk_vd bk_md;
+#if BK_VBITS == 128
+#define BK_VCMP_(S, a, b, pred, name) simde_mm_cmp##name##_##S(a, b)
+#else
+#define BK_VCMP_(S, a, b, pred, name) simde_mm256_cmp_##S(a, b, pred)
+#endif
+#if BK_SSE2_ONLY
+#define BK_VSELECT_(P, S, m, x, y) P##_or(P##_and(m, y), P##_andnot(m, x))
+#else
+#define BK_VSELECT_(P, S, m, x, y) BK_MM(blendv_##S)(x, y, m)
+#endif
+#define BK_DEF_VCMP(P, V, M, S)                                                \
+    BK_INLINE M P##_ge(V a, V b) { return BK_VCMP_(S, a, b, SIMDE_CMP_GE_OQ, ge); } \
+    BK_INLINE M P##_eq(V a, V b) { return BK_VCMP_(S, a, b, SIMDE_CMP_EQ_OQ, eq); } \
+    BK_INLINE M P##_unord(V a, V b) { return BK_VCMP_(S, a, b, SIMDE_CMP_UNORD_Q, unord); } \
+    BK_INLINE M P##_mand(M a, M b) { return P##_and(a, b); }                   \
+    BK_INLINE M P##_mor(M a, M b) { return P##_or(a, b); }                     \
+    BK_INLINE V P##_select(M m, V x, V y) { return BK_VSELECT_(P, S, m, x, y); } \
+    BK_INLINE int P##_any(M m) { return BK_MM(movemask_##S)(m) != 0; }
+#endif
+BK_DEF_VCMP(vf, bk_vf, bk_mf, ps)
+BK_DEF_VCMP(vd, bk_vd, bk_md, pd)
+
+/*
+ * min and max in the total order of the reductions: -0.0 below +0.0, and a
+ * NaN in either operand gives a NaN (any NaN: the kernels find the first one
+ * with the scalar loop). NEON's fmin/fmax do exactly that. On x86, the OR of
+ * minps both ways round keeps the sign of -0.0 and keeps a NaN (setting bits
+ * of a NaN leaves a NaN); the AND of maxps both ways round keeps +0.0 but not
+ * a NaN, which an unordered compare puts back (all-ones is a NaN; at 512 bits
+ * a masked OR of the operands). That max costs two instructions more than
+ * the min, so below 512 bits a max reduction runs faster as -min(-x), one XOR
+ * a vector (BK_MAX_AS_NEG_MIN; f32 max, 64 KiB, avx2: 2.28 us against 2.74).
+ * AVX-512DQ's range, which orders zeros too but passes over quiet NaNs,
+ * measured slower with the NaN put back (2.07 us against 1.40).
+ */
+#if defined(SIMDE_ARM_NEON_A64V8_NATIVE) || BK_VBITS == 512
+#define BK_MAX_AS_NEG_MIN 0
+#else
+#define BK_MAX_AS_NEG_MIN 1
+#endif
+#if defined(SIMDE_ARM_NEON_A64V8_NATIVE)
+#define BK_NEON_(V, NT, OP, a, b)                                              \
+    simde__##V##_from_neon_##NT(OP(simde__##V##_to_neon_##NT(a), simde__##V##_to_neon_##NT(b)))
+#define BK_DEF_VTOTAL(P, V, S) /* defined here, by lane type */
+BK_INLINE bk_vf vf_min_total(bk_vf a, bk_vf b) { return BK_NEON_(m128, f32, vminq_f32, a, b); }
+BK_INLINE bk_vf vf_max_total(bk_vf a, bk_vf b) { return BK_NEON_(m128, f32, vmaxq_f32, a, b); }
+BK_INLINE bk_vd vd_min_total(bk_vd a, bk_vd b) { return BK_NEON_(m128d, f64, vminq_f64, a, b); }
+BK_INLINE bk_vd vd_max_total(bk_vd a, bk_vd b) { return BK_NEON_(m128d, f64, vmaxq_f64, a, b); }
+#else
+#if BK_VBITS == 512
+#define BK_MAX_TOTAL_(P, S, a, b)                                              \
+    P##_select(P##_unord(a, b), P##_and(P##_max(a, b), P##_max(b, a)), P##_or(a, b))
+#else
+#define BK_MAX_TOTAL_(P, S, a, b)                                              \
+    P##_or(P##_and(P##_max(a, b), P##_max(b, a)), P##_unord(a, b))
+#endif
+#define BK_DEF_VTOTAL(P, V, S)                                                 \
+    BK_INLINE V P##_min_total(V a, V b) { return P##_or(P##_min(a, b), P##_min(b, a)); } \
+    BK_INLINE V P##_max_total(V a, V b) { return BK_MAX_TOTAL_(P, S, a, b); }
+#endif
+BK_DEF_VTOTAL(vf, bk_vf, ps)
+BK_DEF_VTOTAL(vd, bk_vd, pd)
 
 /* ---- complex: interleaved (re, im) pairs -------------------------------- */
 
@@ -203,6 +469,91 @@ BK_INLINE bk_vd vc128_mul(bk_vd a, bk_vd b) {
     bk_vd t1 = vd_mul(a, vd_dup_re(b));
     bk_vd t2 = vd_mul(vd_swap_pairs(a), vd_dup_im(b));
     return vd_add(t1, vd_xor(t2, vd_sign_re()));
+}
+
+/*
+ * Complex vectors split into their real and imaginary parts, for the ops
+ * whose lanes must not mix the two (division, magnitude): vf_split turns two
+ * vectors of interleaved pairs into one of real and one of imaginary parts,
+ * in an order vf_join undoes; vf_in_order puts a vector of per-element results
+ * in element order (256 bits splits within 128-bit lanes).
+ */
+typedef struct { bk_vf re, im; } bk_vf_pair;
+typedef struct { bk_vd re, im; } bk_vd_pair;
+#if BK_VBITS == 512
+/* Two-source permutes, element order kept (indices as data: see above). */
+static const int32_t bk_idx_split32[32] = {0,  2,  4,  6,  8,  10, 12, 14, 16, 18, 20,
+                                           22, 24, 26, 28, 30, 1,  3,  5,  7,  9,  11,
+                                           13, 15, 17, 19, 21, 23, 25, 27, 29, 31};
+static const int32_t bk_idx_join32[32] = {0, 16, 1,  17, 2,  18, 3,  19, 4,  20, 5,
+                                          21, 6, 22, 7,  23, 8,  24, 9,  25, 10, 26,
+                                          11, 27, 12, 28, 13, 29, 14, 30, 15, 31};
+static const int64_t bk_idx_split64[16] = {0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15};
+static const int64_t bk_idx_join64[16] = {0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15};
+#define BK_PERMUTE2_(S, a, idx, b) BK_MM(permutex2var_##S)(a, vi_load(idx), b)
+#define BK_DEF_VSPLIT(P, V, PAIR, S, IDX_SPLIT, IDX_JOIN)                      \
+    BK_INLINE PAIR P##_split(V v0, V v1) {                                     \
+        enum { H = BK_VBYTES / sizeof(IDX_SPLIT[0]) };                         \
+        PAIR r = {BK_PERMUTE2_(S, v0, IDX_SPLIT, v1), BK_PERMUTE2_(S, v0, IDX_SPLIT + H, v1)}; \
+        return r;                                                              \
+    }                                                                          \
+    BK_INLINE void P##_join(PAIR q, V *v0, V *v1) {                            \
+        enum { H = BK_VBYTES / sizeof(IDX_JOIN[0]) };                          \
+        *v0 = BK_PERMUTE2_(S, q.re, IDX_JOIN, q.im);                           \
+        *v1 = BK_PERMUTE2_(S, q.re, IDX_JOIN + H, q.im);                       \
+    }                                                                          \
+    BK_INLINE V P##_in_order(V r) { return r; }
+BK_DEF_VSPLIT(vf, bk_vf, bk_vf_pair, ps, bk_idx_split32, bk_idx_join32)
+BK_DEF_VSPLIT(vd, bk_vd, bk_vd_pair, pd, bk_idx_split64, bk_idx_join64)
+#else
+BK_INLINE bk_vf_pair vf_split(bk_vf v0, bk_vf v1) {
+    bk_vf_pair r = {BK_MM(shuffle_ps)(v0, v1, SIMDE_MM_SHUFFLE(2, 0, 2, 0)),
+                    BK_MM(shuffle_ps)(v0, v1, SIMDE_MM_SHUFFLE(3, 1, 3, 1))};
+    return r;
+}
+BK_INLINE void vf_join(bk_vf_pair q, bk_vf *v0, bk_vf *v1) {
+    *v0 = BK_MM(unpacklo_ps)(q.re, q.im);
+    *v1 = BK_MM(unpackhi_ps)(q.re, q.im);
+}
+BK_INLINE bk_vd_pair vd_split(bk_vd v0, bk_vd v1) {
+    bk_vd_pair r = {BK_MM(unpacklo_pd)(v0, v1), BK_MM(unpackhi_pd)(v0, v1)};
+    return r;
+}
+BK_INLINE void vd_join(bk_vd_pair q, bk_vd *v0, bk_vd *v1) {
+    *v0 = BK_MM(unpacklo_pd)(q.re, q.im);
+    *v1 = BK_MM(unpackhi_pd)(q.re, q.im);
+}
+#if BK_VBITS == 128
+BK_INLINE bk_vf vf_in_order(bk_vf r) { return r; }
+BK_INLINE bk_vd vd_in_order(bk_vd r) { return r; }
+#else
+/* The split's 64-bit chunks hold elements 0-1 4-5 2-3 6-7 (f32), 0 2 1 3 (f64). */
+BK_INLINE bk_vd vd_in_order(bk_vd r) {
+    return simde_mm256_permute4x64_pd(r, SIMDE_MM_SHUFFLE(3, 1, 2, 0));
+}
+BK_INLINE bk_vf vf_in_order(bk_vf r) {
+    return simde_mm256_castpd_ps(vd_in_order(simde_mm256_castps_pd(r)));
+}
+#endif
+#endif
+/* Two vectors of complex elements at p, split; stored back joined. */
+BK_INLINE bk_vf_pair vc64_load_split(const void *p) {
+    return vf_split(vf_load(p), vf_load((const char *)p + BK_VBYTES));
+}
+BK_INLINE bk_vd_pair vc128_load_split(const void *p) {
+    return vd_split(vd_load(p), vd_load((const char *)p + BK_VBYTES));
+}
+BK_INLINE void vc64_store_join(void *p, bk_vf_pair q) {
+    bk_vf v0, v1;
+    vf_join(q, &v0, &v1);
+    vf_store(p, v0);
+    vf_store((char *)p + BK_VBYTES, v1);
+}
+BK_INLINE void vc128_store_join(void *p, bk_vd_pair q) {
+    bk_vd v0, v1;
+    vd_join(q, &v0, &v1);
+    vd_store(p, v0);
+    vd_store((char *)p + BK_VBYTES, v1);
 }
 
 #endif

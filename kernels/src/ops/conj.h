@@ -16,12 +16,7 @@ BK_DTYPES(BK_X_E_CONJ)
 
 #if defined(BK_VECTOR_PASS) && !defined(BK_OPS_CONJ_V)
 #define BK_OPS_CONJ_V
-/* Real dtypes: a copy (out and a never partly overlap here: see api.c). */
-#define BK_V_CONJ_real(name, T, R)                                             \
-    static void conj_##name(void *out, const void *a, size_t n) {              \
-        if (n && out != a)                                                     \
-            memcpy(out, a, n * sizeof(T));                                     \
-    }
+#define BK_V_CONJ_real(name, T, R) BK_DEF_COPY(conj_##name, T)
 #define BK_V_CONJ_float BK_V_CONJ_real
 #define BK_V_CONJ_sint BK_V_CONJ_real
 #define BK_V_CONJ_uint BK_V_CONJ_real

@@ -59,7 +59,146 @@ BK_DTYPES(BK_X_S_DOT)
 
 #if defined(BK_VECTOR_PASS) && !defined(BK_OPS_DOT_V)
 #define BK_OPS_DOT_V
-#define BK_X_V_DOT(name, ENUM, T, S, kind, R, RENUM) BK_USE_SCALAR(dot, dot, name, T, S, R)
-BK_DTYPES(BK_X_V_DOT)
-#undef BK_X_V_DOT
+/* ---- floats and complex: sum.h's lanes, over products ----------------------- */
+
+/* One rounding per product, as in the scalar loop (mul.h's products). */
+#define BK_TERMS_DOT_vf(pa, pb, off) vf_mul(vf_load((pa) + (off)), vf_load((pb) + (off)))
+#define BK_TERMS_DOT_vd(pa, pb, off) vd_mul(vd_load((pa) + (off)), vd_load((pb) + (off)))
+#define BK_TERMS_CDOT_vf(pa, pb, off) vc64_mul(vf_load((pa) + (off)), vf_load((pb) + (off)))
+#define BK_TERMS_CDOT_vd(pa, pb, off) vc128_mul(vd_load((pa) + (off)), vd_load((pb) + (off)))
+BK_DEF_LANES(fdot_lanes_float, float, vf, bk_vf, BK_TERMS_DOT_vf)
+BK_DEF_LANES(fdot_lanes_double, double, vd, bk_vd, BK_TERMS_DOT_vd)
+BK_DEF_LANES(cdot_lanes_float, float, vf, bk_vf, BK_TERMS_CDOT_vf)
+BK_DEF_LANES(cdot_lanes_double, double, vd, bk_vd, BK_TERMS_CDOT_vd)
+BK_DEF_FREDUCE(dot, f32, float, float, vf, float, fdot_lanes_float)
+BK_DEF_FREDUCE(dot, f64, double, double, vd, float, fdot_lanes_double)
+BK_DEF_FREDUCE(dot, c64, bk_c64, float, vf, cplx, cdot_lanes_float)
+BK_DEF_FREDUCE(dot, c128, bk_c128, double, vd, cplx, cdot_lanes_double)
+
+/* ---- integers: exact products, summed modulo 2^64 ---------------------------- */
+
+/*
+ * 8 bits: even and odd bytes widened to 16-bit lanes (sign- or zero-extended),
+ * multiplied and added in pairs into 32-bit lanes. A pair is below 2^17 in
+ * magnitude, so after BK_IDOT8_CHUNK iterations each accumulator's lanes stay
+ * below 2^29 and their sum below 2^31; it then moves to 64 bits.
+ */
+enum { BK_IDOT8_CHUNK = 4096 };
+BK_INLINE bk_vi vi_even8_i(bk_vi x) { return BK_MM(srai_epi16)(BK_MM(slli_epi16)(x, 8), 8); }
+BK_INLINE bk_vi vi_odd8_i(bk_vi x) { return BK_MM(srai_epi16)(x, 8); }
+BK_INLINE bk_vi vi_even8_u(bk_vi x) { return vi_and(x, vi_set1_16(0x00ff)); }
+BK_INLINE bk_vi vi_odd8_u(bk_vi x) { return BK_MM(srli_epi16)(x, 8); }
+#define BK_DEF_VDOT8(s)                                                        \
+    static uint64_t vdot8_##s(const char *pa, const char *pb, size_t nvec) {   \
+        uint64_t total = 0;                                                    \
+        for (size_t i = 0; i < nvec;) {                                        \
+            size_t m = nvec - i < BK_IDOT8_CHUNK ? nvec - i : BK_IDOT8_CHUNK;  \
+            bk_vi even = vi_zero(), odd = vi_zero();                           \
+            for (size_t j = i; j < i + m; j++) {                               \
+                bk_vi x = vi_load(pa + j * BK_VBYTES), y = vi_load(pb + j * BK_VBYTES); \
+                even = vi_add32(even, vi_madd16(vi_even8_##s(x), vi_even8_##s(y))); \
+                odd = vi_add32(odd, vi_madd16(vi_odd8_##s(x), vi_odd8_##s(y)));     \
+            }                                                                  \
+            total += hsum_i32(vi_add32(even, odd));                            \
+            i += m;                                                            \
+        }                                                                      \
+        return total;                                                          \
+    }
+BK_DEF_VDOT8(i)
+BK_DEF_VDOT8(u)
+
+/*
+ * int16: a multiply-add gives each pair's sum t in (-2^31, 2^31], which
+ * wraps to a 32-bit lane only at 2^31. Adding 2^31 - 1 (wrapping) leaves t +
+ * 2^31 - 1 exactly as an unsigned lane; its halves go to 64-bit sums, and the
+ * 2^31 - 1 per pair comes off at the end.
+ */
+static uint64_t vdot16_i(const char *pa, const char *pb, size_t nvec) {
+    const bk_vi bias = vi_set1_32(0x7fffffffu);
+    bk_vi lo = vi_zero(), hi = vi_zero();
+    for (size_t j = 0; j < nvec; j++) {
+        bk_vi x = vi_load(pa + j * BK_VBYTES), y = vi_load(pb + j * BK_VBYTES);
+        bk_vi t = vi_add32(vi_madd16(x, y), bias);
+        lo = vi_add64(lo, vi_lo32(t));
+        hi = vi_add64(hi, vi_hi32(t));
+    }
+    return hsum_u64(vi_add64(lo, hi)) - (uint64_t)0x7fffffffu * nvec * (BK_VBYTES / 4);
+}
+
+/*
+ * uint16: each product is hi * 2^16 + lo with hi, lo its 16-bit halves.
+ * Flipped to hi - 2^15 and lo - 2^15, they sum in pairs by a multiply-add
+ * with ones, into 32-bit lanes (|pair| <= 2^16: BK_IDOT8_CHUNK iterations
+ * stay below 2^29); the 2^15 * (2^16 + 1) per element comes back at the end.
+ */
+static uint64_t vdot16_u(const char *pa, const char *pb, size_t nvec) {
+    const bk_vi flip = vi_set1_16(0x8000), one = vi_set1_16(1);
+    uint64_t lo_total = 0, hi_total = 0;
+    for (size_t i = 0; i < nvec;) {
+        size_t m = nvec - i < BK_IDOT8_CHUNK ? nvec - i : BK_IDOT8_CHUNK;
+        bk_vi lo = vi_zero(), hi = vi_zero();
+        for (size_t j = i; j < i + m; j++) {
+            bk_vi x = vi_load(pa + j * BK_VBYTES), y = vi_load(pb + j * BK_VBYTES);
+            lo = vi_add32(lo, vi_madd16(vi_xor(vi_mul16(x, y), flip), one));
+            hi = vi_add32(hi, vi_madd16(vi_xor(vi_mulhi_u16(x, y), flip), one));
+        }
+        lo_total += hsum_i32(lo);
+        hi_total += hsum_i32(hi);
+        i += m;
+    }
+    return lo_total + (hi_total << 16) + (uint64_t)0x8000 * 0x10001 * nvec * (BK_VBYTES / 2);
+}
+
+/* 32 bits: even and odd lanes multiplied into 64-bit products. */
+#define BK_DEF_VDOT32(s)                                                       \
+    static uint64_t vdot32_##s(const char *pa, const char *pb, size_t nvec) {  \
+        bk_vi even = vi_zero(), odd = vi_zero();                               \
+        for (size_t j = 0; j < nvec; j++) {                                    \
+            bk_vi x = vi_load(pa + j * BK_VBYTES), y = vi_load(pb + j * BK_VBYTES); \
+            even = vi_add64(even, vi_mulx_##s##32(x, y));                      \
+            odd = vi_add64(odd, vi_mulx_##s##32(vi_hi32(x), vi_hi32(y)));      \
+        }                                                                      \
+        return hsum_u64(vi_add64(even, odd));                                  \
+    }
+#if !BK_SSE2_ONLY
+BK_DEF_VDOT32(i)
+#endif
+BK_DEF_VDOT32(u)
+
+/* 64 bits: the low 64 bits of each product, the same for both signednesses. */
+#if BK_VBITS > 128
+static uint64_t vdot64(const char *pa, const char *pb, size_t nvec) {
+    bk_vi acc = vi_zero();
+    for (size_t j = 0; j < nvec; j++)
+        acc = vi_add64(acc, vi_mul64(vi_load(pa + j * BK_VBYTES), vi_load(pb + j * BK_VBYTES)));
+    return hsum_u64(acc);
+}
+#endif
+
+#define BK_DEF_IDOT(name, S, w, VDOT)                                          \
+    BK_DEF_IREDUCE(dot, name, S, w, VDOT((const char *)a, (const char *)b, nvec))
+BK_DEF_IDOT(i8, int64_t, 8, vdot8_i)
+BK_DEF_IDOT(u8, uint64_t, 8, vdot8_u)
+BK_DEF_IDOT(i16, int64_t, 16, vdot16_i)
+BK_DEF_IDOT(u16, uint64_t, 16, vdot16_u)
+#if BK_SSE2_ONLY
+/*
+ * SSE2 multiplies 32-bit lanes as unsigned only; the correction for signed
+ * ones made the vector loop slower than the scalar one (i32 dot, 64 KiB:
+ * 10.3 us against 7.5).
+ */
+BK_USE_SCALAR(dot, dot, i32, int32_t, int64_t, int32_t)
+#else
+BK_DEF_IDOT(i32, int64_t, 32, vdot32_i)
+#endif
+BK_DEF_IDOT(u32, uint64_t, 32, vdot32_u)
+#if BK_VBITS == 128
+/* No 64-bit lane multiply: as for mul.h's i64 (i64 dot on SSE2, 64 KiB:
+ * 5.9 us against 5.6 for the scalar loop). */
+BK_USE_SCALAR(dot, dot, i64, int64_t, int64_t, int64_t)
+BK_USE_SCALAR(dot, dot, u64, uint64_t, uint64_t, uint64_t)
+#else
+BK_DEF_IDOT(i64, int64_t, 64, vdot64)
+BK_DEF_IDOT(u64, uint64_t, 64, vdot64)
+#endif
 #endif

@@ -61,9 +61,81 @@ BK_DTYPES(BK_X_S_MINMAX)
 
 #if defined(BK_VECTOR_PASS) && !defined(BK_OPS_MINMAX_V)
 #define BK_OPS_MINMAX_V
-#define BK_X_V_MINMAX(name, ENUM, T, S, kind, R, RENUM)                        \
-    BK_IF_REAL_(kind)(BK_USE_SCALAR(extreme, min, name, T, S, R)               \
-                      BK_USE_SCALAR(extreme, max, name, T, S, R))
-BK_DTYPES(BK_X_V_MINMAX)
-#undef BK_X_V_MINMAX
+/*
+ * BK_MINMAX_ACC accumulators of OP (a lane-wise min or max; for floats in the
+ * total order of the scalar loop, keeping any NaN) over the whole vectors and
+ * one last vector that overlaps them (taking an element twice changes no
+ * min), then the lanes halved down to one. A NaN there may not be the first
+ * one of a, so the scalar loop, which stops at the first, runs the block
+ * again.
+ */
+enum { BK_MINMAX_ACC = 8 };
+#define BK_AS_SELF(v) (v)
+#define BK_DEF_EXTREME(op, name, T, V, LOAD, STORE, OP, AS_VI, FROM_VI, FINISH) \
+    static T op##_##name(const void *a, size_t n) {                            \
+        enum { W = BK_VBYTES / sizeof(T) };                                    \
+        if (n < W)                                                             \
+            return bk_s_##op##_##name(a, n);                                   \
+        const char *p = (const char *)a;                                       \
+        size_t nvec = n / W, i = 0;                                            \
+        V acc[BK_MINMAX_ACC];                                                  \
+        for (int u = 0; u < BK_MINMAX_ACC; u++)                                \
+            acc[u] = LOAD(p + (n - W) * sizeof(T));                            \
+        for (; i + BK_MINMAX_ACC <= nvec; i += BK_MINMAX_ACC)                  \
+            for (int u = 0; u < BK_MINMAX_ACC; u++)                            \
+                acc[u] = OP(acc[u], LOAD(p + (i + u) * BK_VBYTES));            \
+        for (; i < nvec; i++)                                                  \
+            acc[0] = OP(acc[0], LOAD(p + i * BK_VBYTES));                      \
+        for (int w = BK_MINMAX_ACC / 2; w > 0; w /= 2)                         \
+            for (int u = 0; u < w; u++)                                        \
+                acc[u] = OP(acc[u], acc[u + w]);                               \
+        for (int bytes = BK_VBYTES / 2; bytes >= (int)sizeof(T); bytes /= 2)   \
+            acc[0] = OP(acc[0], FROM_VI(vi_down(AS_VI(acc[0]), bytes)));       \
+        T lanes[W];                                                            \
+        STORE(lanes, acc[0]);                                                  \
+        return lanes[0] == lanes[0] ? FINISH(lanes[0]) : bk_s_##op##_##name(a, n); \
+    }
+#define BK_DEF_EXTREME_INT(name, T)                                            \
+    BK_DEF_EXTREME(min, name, T, bk_vi, vi_load, vi_store, vi_min_##name, BK_AS_SELF, BK_AS_SELF, \
+                   BK_AS_SELF)                                                 \
+    BK_DEF_EXTREME(max, name, T, bk_vi, vi_load, vi_store, vi_max_##name, BK_AS_SELF, BK_AS_SELF, \
+                   BK_AS_SELF)
+BK_DEF_EXTREME_INT(i8, int8_t)
+BK_DEF_EXTREME_INT(u8, uint8_t)
+BK_DEF_EXTREME_INT(i16, int16_t)
+BK_DEF_EXTREME_INT(u16, uint16_t)
+BK_DEF_EXTREME_INT(i32, int32_t)
+BK_DEF_EXTREME_INT(u32, uint32_t)
+#if BK_SSE2_ONLY
+/*
+ * SSE2 has no 64-bit compare: SIMDe's five-instruction one, a select and the
+ * flips did not beat the scalar loop's cmov (64 KiB: u64 max 6.9 us against
+ * 4.8, i64 min 4.8 against 4.9).
+ */
+BK_USE_SCALAR(extreme, min, i64, int64_t, int64_t, int64_t)
+BK_USE_SCALAR(extreme, max, i64, int64_t, int64_t, int64_t)
+BK_USE_SCALAR(extreme, min, u64, uint64_t, uint64_t, uint64_t)
+BK_USE_SCALAR(extreme, max, u64, uint64_t, uint64_t, uint64_t)
+#else
+BK_DEF_EXTREME_INT(i64, int64_t)
+BK_DEF_EXTREME_INT(u64, uint64_t)
+#endif
+#define BK_DEF_EXTREME_FLOAT(name, T, P, V)                                    \
+    BK_DEF_EXTREME(min, name, T, V, P##_load, P##_store, P##_min_total, P##_as_vi, vi_as_##P, \
+                   BK_AS_SELF)                                                 \
+    BK_DEF_EXTREME(max, name, T, V, BK_MAX_LOAD_(P), P##_store, BK_MAX_OP_(P), P##_as_vi,     \
+                   vi_as_##P, BK_MAX_FINISH_)
+#if BK_MAX_AS_NEG_MIN /* max(x) = -min(-x): see vec.h */
+BK_INLINE bk_vf vf_load_neg(const void *p) { return vf_xor(vf_load(p), vf_set1(-0.0f)); }
+BK_INLINE bk_vd vd_load_neg(const void *p) { return vd_xor(vd_load(p), vd_set1(-0.0)); }
+#define BK_MAX_LOAD_(P) P##_load_neg
+#define BK_MAX_OP_(P) P##_min_total
+#define BK_MAX_FINISH_(x) (-(x))
+#else
+#define BK_MAX_LOAD_(P) P##_load
+#define BK_MAX_OP_(P) P##_max_total
+#define BK_MAX_FINISH_ BK_AS_SELF
+#endif
+BK_DEF_EXTREME_FLOAT(f32, float, vf, bk_vf)
+BK_DEF_EXTREME_FLOAT(f64, double, vd, bk_vd)
 #endif

@@ -29,8 +29,6 @@ BK_DEF_SCALE(scale_f32, float, 4, bk_vf, vf_load, vf_store, bk_vf, vf_set1, vf_m
 BK_DEF_SCALE(scale_f64, double, 8, bk_vd, vd_load, vd_store, bk_vd, vd_set1, vd_mul, bk_s_scale_f64)
 
 /* Complex scale by k: the multiply of vec.h with k's halves broadcast once. */
-typedef struct { bk_vf re, im; } bk_vf_pair;
-typedef struct { bk_vd re, im; } bk_vd_pair;
 BK_INLINE bk_vf_pair c64_splat(bk_c64 k) {
     bk_vf_pair r = {vf_set1(k.re), vf_set1(k.im)};
     return r;

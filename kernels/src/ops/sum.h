@@ -40,15 +40,16 @@ BK_DTYPES(BK_X_S_SUM)
  * each per block (enough independent adds to hide the adder's latency), the
  * accumulators are added as a tree, and block sums combine pairwise. Every
  * element passes through at most BK_DEPTH + 3 + log2(blocks) + 1 additions
- * before the lanes are added, again as a tree.
+ * before the lanes are added, again as a tree. The terms are the vectors
+ * TERMS(pa, pb, byte offset) gives: of a for a sum, of products for a dot.
  */
 enum { BK_ACC = 8, BK_DEPTH = 16 };
 
-#define BK_DEF_FSUM_LANES(R, P, V)                                             \
-    BK_PAIRWISE(P, V, P##_add, P##_set1((R)-0.0))                              \
-    static V fsum_lanes_##R(const char *p, size_t nvec) {                      \
+#define BK_DEF_LANES(fname, R, P, V, TERMS)                                    \
+    static V fname(const char *pa, const char *pb, size_t nvec) {              \
         bk_pairwise_##P pw;                                                    \
         pw.count = 0;                                                          \
+        (void)pb;                                                              \
         for (size_t i = 0; i < nvec;) {                                        \
             size_t m = nvec - i < BK_ACC * BK_DEPTH ? nvec - i : BK_ACC * BK_DEPTH; \
             V acc[BK_ACC];                                                     \
@@ -57,16 +58,21 @@ enum { BK_ACC = 8, BK_DEPTH = 16 };
             size_t j = 0;                                                      \
             for (; j + BK_ACC <= m; j += BK_ACC)                               \
                 for (int u = 0; u < BK_ACC; u++)                               \
-                    acc[u] = P##_add(acc[u], P##_load(p + (i + j + u) * BK_VBYTES)); \
+                    acc[u] = P##_add(acc[u], TERMS(pa, pb, (i + j + u) * BK_VBYTES)); \
             for (int u = 0; j < m; j++, u++)                                   \
-                acc[u] = P##_add(acc[u], P##_load(p + (i + j) * BK_VBYTES));   \
+                acc[u] = P##_add(acc[u], TERMS(pa, pb, (i + j) * BK_VBYTES));  \
             V block = P##_add(P##_add(P##_add(acc[0], acc[1]), P##_add(acc[2], acc[3])), \
                               P##_add(P##_add(acc[4], acc[5]), P##_add(acc[6], acc[7]))); \
             bk_pairwise_push_##P(&pw, block);                                  \
             i += m;                                                            \
         }                                                                      \
         return bk_pairwise_total_##P(&pw);                                     \
-    }                                                                          \
+    }
+#define BK_TERMS_SUM_vf(pa, pb, off) vf_load((pa) + (off))
+#define BK_TERMS_SUM_vd(pa, pb, off) vd_load((pa) + (off))
+#define BK_DEF_FSUM_LANES(R, P, V)                                             \
+    BK_PAIRWISE(P, V, P##_add, P##_set1((R)-0.0))                              \
+    BK_DEF_LANES(fsum_lanes_##R, R, P, V, BK_TERMS_SUM_##P)                    \
     /* Adds w lanes spaced `step` apart by halving: a tree, like the rest. */  \
     static R lanes_tree_##R(R *l, size_t w, size_t step) {                     \
         for (; w > 1; w /= 2)                                                  \
@@ -77,39 +83,48 @@ enum { BK_ACC = 8, BK_DEPTH = 16 };
 BK_DEF_FSUM_LANES(float, vf, bk_vf)
 BK_DEF_FSUM_LANES(double, vd, bk_vd)
 
-#define BK_DEF_FSUM_REAL(name, R, P)                                           \
-    static R sum_##name(const void *a, size_t n) {                             \
-        enum { W = BK_VBYTES / sizeof(R) };                                    \
-        if (n < W)                                                             \
-            return bk_s_sum_##name(a, n);                                      \
-        BK_LARGE_TO_AVX2(sum_##name, n * sizeof(R), a, n)                      \
-        size_t nvec = n / W;                                                   \
-        R lanes[W];                                                            \
-        P##_store(lanes, fsum_lanes_##R((const char *)a, nvec));               \
-        return lanes_tree_##R(lanes, W, 1) +                                   \
-               bk_s_fsum_##R((const char *)a + nvec * BK_VBYTES, n - nvec * W, 1); \
-    }
-BK_DEF_FSUM_REAL(f32, float, vf)
-BK_DEF_FSUM_REAL(f64, double, vd)
+/*
+ * The kernels of the reductions over whole vectors then a scalar tail, sum
+ * here and dot in dot.h, by their parameters: ARGS passes them on, TAIL_ARGS
+ * passes the elements from m on (ESIZE bytes each), PB is b (none for sum).
+ */
+#define BK_PARAMS_sum const void *a, size_t n
+#define BK_ARGS_sum a, n
+#define BK_TAIL_ARGS_sum(ESIZE, m) (const char *)a + (m) * (ESIZE), n - (m)
+#define BK_PB_sum NULL
+#define BK_PARAMS_dot const void *a, const void *b, size_t n
+#define BK_ARGS_dot a, b, n
+#define BK_TAIL_ARGS_dot(ESIZE, m)                                             \
+    (const char *)a + (m) * (ESIZE), (const char *)b + (m) * (ESIZE), n - (m)
+#define BK_PB_dot (const char *)b
 
-/* Complex sums are real sums of interleaved pairs: even lanes re, odd im. */
-#define BK_DEF_FSUM_COMPLEX(name, T, R, P)                                     \
-    static T sum_##name(const void *a, size_t n) {                             \
+/*
+ * Float reductions: the lanes of LANES added as a tree (complex: even lanes
+ * re, odd im), then the scalar reduction of the last n % W elements.
+ */
+#define BK_LANES_TOTAL_float(T, R, l, W) lanes_tree_##R(l, W, 1)
+#define BK_LANES_TOTAL_cplx(T, R, l, W)                                        \
+    ((T){lanes_tree_##R(l, W, 2), lanes_tree_##R((l) + 1, W, 2)})
+#define BK_ADD_TAIL_float(s, t) ((s) = (s) + (t))
+#define BK_ADD_TAIL_cplx(s, t) ((s).re = (s).re + (t).re, (s).im = (s).im + (t).im)
+#define BK_DEF_FREDUCE(op, name, T, R, P, kind, LANES)                         \
+    static T op##_##name(BK_PARAMS_##op) {                                     \
         enum { W = BK_VBYTES / sizeof(T) };                                    \
         if (n < W)                                                             \
-            return bk_s_sum_##name(a, n);                                      \
-        BK_LARGE_TO_AVX2(sum_##name, n * sizeof(T), a, n)                      \
-        size_t nvec = n / W;                                                   \
-        R lanes[2 * W];                                                        \
-        P##_store(lanes, fsum_lanes_##R((const char *)a, nvec));               \
-        const char *tail = (const char *)a + nvec * BK_VBYTES;                 \
-        T s = {lanes_tree_##R(lanes, W, 2) + bk_s_fsum_##R(tail, n - nvec * W, 2), \
-               lanes_tree_##R(lanes + 1, W, 2) +                               \
-                   bk_s_fsum_##R(tail + sizeof(R), n - nvec * W, 2)};          \
+            return bk_s_##op##_##name(BK_ARGS_##op);                           \
+        BK_LARGE_TO_AVX2(op##_##name, n * sizeof(T), BK_ARGS_##op)             \
+        size_t nvec = n / W, m = nvec * W;                                     \
+        R lanes[BK_VBYTES / sizeof(R)];                                        \
+        P##_store(lanes, LANES((const char *)a, BK_PB_##op, nvec));            \
+        T s = BK_LANES_TOTAL_##kind(T, R, lanes, W);                           \
+        if (m < n)                                                             \
+            BK_ADD_TAIL_##kind(s, bk_s_##op##_##name(BK_TAIL_ARGS_##op(sizeof(T), m))); \
         return s;                                                              \
     }
-BK_DEF_FSUM_COMPLEX(c64, bk_c64, float, vf)
-BK_DEF_FSUM_COMPLEX(c128, bk_c128, double, vd)
+BK_DEF_FREDUCE(sum, f32, float, float, vf, float, fsum_lanes_float)
+BK_DEF_FREDUCE(sum, f64, double, double, vd, float, fsum_lanes_double)
+BK_DEF_FREDUCE(sum, c64, bk_c64, float, vf, cplx, fsum_lanes_float)
+BK_DEF_FREDUCE(sum, c128, bk_c128, double, vd, cplx, fsum_lanes_double)
 
 /* ---- integer sums --------------------------------------------------------- */
 
@@ -207,20 +222,27 @@ static uint64_t vsum64(const char *p, size_t nvec, uint64_t bias) {
 }
 
 /*
+ * Integer reductions: VSUM (an expression of a, b, nvec and m = nvec * W) is
+ * the reduction of the whole vectors, modulo 2^64; the scalar tail follows.
+ */
+#define BK_DEF_IREDUCE(op, name, S, w, VSUM)                                   \
+    static S op##_##name(BK_PARAMS_##op) {                                     \
+        enum { W = BK_VBYTES / (w / 8) };                                      \
+        if (n < W) /* no pointer arithmetic on a, which may be NULL */         \
+            return bk_s_##op##_##name(BK_ARGS_##op);                           \
+        BK_LARGE_TO_AVX2(op##_##name, n * (w / 8), BK_ARGS_##op)               \
+        size_t nvec = n / W, m = nvec * W;                                     \
+        uint64_t s = (VSUM);                                                   \
+        return (S)(s + (uint64_t)bk_s_##op##_##name(BK_TAIL_ARGS_##op(w / 8, m))); \
+    }
+/*
  * sum = (biased vector sum) - bias * (elements in it) + scalar tail, all
  * modulo 2^64. For unsigned 16-bit the bias is negative (x - 32768), so the
  * correction adds.
  */
 #define BK_DEF_ISUM(name, S, w, bias, correction)                              \
-    static S sum_##name(const void *a, size_t n) {                             \
-        enum { W = BK_VBYTES / (w / 8) };                                      \
-        if (n < W) /* no pointer arithmetic on a, which may be NULL */         \
-            return bk_s_sum_##name(a, n);                                      \
-        BK_LARGE_TO_AVX2(sum_##name, n * (w / 8), a, n)                        \
-        size_t nvec = n / W, m = nvec * W;                                     \
-        uint64_t s = vsum##w((const char *)a, nvec, bias) + (uint64_t)(correction) * m; \
-        return (S)(s + (uint64_t)bk_s_sum_##name((const char *)a + m * (w / 8), n - m)); \
-    }
+    BK_DEF_IREDUCE(sum, name, S, w,                                            \
+                   vsum##w((const char *)a, nvec, bias) + (uint64_t)(correction) * m)
 BK_DEF_ISUM(i8, int64_t, 8, 0x80, -(uint64_t)0x80)
 BK_DEF_ISUM(u8, uint64_t, 8, 0, 0)
 BK_DEF_ISUM(i16, int64_t, 16, 0, 0)
