@@ -1,7 +1,15 @@
-"""NumPy as the oracle for bufkern, following SPEC.md rule by rule.
+"""The one Python oracle of bufkern: what the answer *should* be, by SPEC.md.
 
-Shared by the Python fuzzer, the thread stress test and the huge-array test.
-Nothing here imports bufkern: this is what the answer *should* be.
+Used by tests/python (through its conftest), the Python fuzzer and the
+thread stress test (tests/reliability). Nothing here imports bufkern, so the
+oracle cannot inherit the module's mistakes. It holds
+
+- NUMPY: NumPy's answer for each op, by name (a new op adds a line here, and
+  a line in COMPLEX_ULPS if its complex results are only close to NumPy's);
+- convert_scalar: the SPEC's rules for scalars;
+- check(op, got, a, b, k): the SPEC's comparison rules (bit-exact up to NaN,
+  the ulp tolerances, the sum and dot bounds, min/max exact), returning None
+  or what is wrong.
 """
 
 import fractions
@@ -222,30 +230,184 @@ def complex_mul_formula(x, y):
     return r
 
 
-def complex_mul_ok(got, x, y):
-    """SPEC: within 2 ulp of the larger component of NumPy's answer where both
-    answers are finite; elsewhere (overflow, inf, NaN, where NumPy's fused
-    multiply-adds and the formula part ways) the formula's answer, bit-exact
-    up to NaN. Returns the flat indices of the elements that fail."""
-    got = np.ascontiguousarray(got).ravel()
-    formula = complex_mul_formula(x, y).ravel()
+def _real_dtype(dt):
+    """The dtype of one component of dt (itself for a real dtype)."""
+    dt = np.dtype(dt)
+    return np.dtype(np.float32 if dt in (np.complex64, np.float32) else np.float64)
+
+
+def _close(got, want, ulps, scale):
+    """Per element: got within ulps ulp of scale (its own magnitude where
+    scale is not finite) of want where both are finite; elsewhere the same
+    non-finite value (NaN matches NaN, an inf its own sign)."""
+    rt = _real_dtype(got.dtype)
     with np.errstate(all="ignore"):
-        npy = (np.asarray(x) * np.asarray(y, dtype=np.asarray(x).dtype)).ravel()
-    rt = np.float32 if got.dtype == np.complex64 else np.float64
-    ui = np.uint32 if rt == np.float32 else np.uint64
-    same = np.ones(got.shape, bool)
-    for part in ("real", "imag"):
-        g = np.ascontiguousarray(getattr(got, part))
-        f = np.ascontiguousarray(getattr(formula, part))
-        same &= (g.view(ui) == f.view(ui)) | (np.isnan(g) & np.isnan(f))
+        scale = np.where(np.isfinite(scale), scale, np.abs(want)).astype(rt)
+        tol = ulps * np.spacing(scale, dtype=rt).astype(np.float64)
+        near = np.abs(got.astype(np.float64) - want.astype(np.float64)) <= tol
+    both_finite = np.isfinite(got) & np.isfinite(want)
+    same_nonfinite = (np.isnan(got) & np.isnan(want)) | (np.isinf(got) & (got == want))
+    return np.where(both_finite, near, same_nonfinite)
+
+
+def _complex_close(got, want, ulps):
+    """Both components within ulps ulp of want's larger component."""
     with np.errstate(all="ignore"):
-        big = np.maximum(np.abs(npy.real), np.abs(npy.imag)).astype(rt)
-        tol = 2 * np.spacing(big)
-        close = (np.abs(got.real - npy.real) <= tol) & (np.abs(got.imag - npy.imag) <= tol)
-    finite = (np.isfinite(npy.real) & np.isfinite(npy.imag) & np.isfinite(got.real)
-              & np.isfinite(got.imag))
-    ok = np.where(finite, close, same)
-    return np.nonzero(~ok)[0]
+        big = np.maximum(np.abs(want.real), np.abs(want.imag))
+    return _close(got.real, want.real, ulps, big) & _close(got.imag, want.imag, ulps, big)
+
+
+# ---- NumPy's answers ----------------------------------------------------------
+
+
+def _wide_dot(a, b):
+    """Integers: every product and the sum in 64 bits, wrapping (the SPEC's
+    deliberate difference from np.dot, which wraps in the element type)."""
+    total = sum(int(x) * int(y) for x, y in zip(a.ravel().tolist(), b.ravel().tolist()))
+    total %= 1 << 64
+    return total - (1 << 64) if a.dtype.kind == "i" and total >= 1 << 63 else total
+
+
+# NumPy's answer for each op, by name, on arrays of the 12 dtypes (b already
+# copied, k already converted by convert_scalar). A new op adds a line.
+NUMPY = {
+    "sum": lambda a: int_sum(a) if a.dtype.kind in "iu" else np.sum(a).item(),
+    "min": lambda a: np.min(a).item(),  # NaN if any element is NaN
+    "max": lambda a: np.max(a).item(),
+    "dot": lambda a, b: _wide_dot(a, b) if a.dtype.kind in "iu" else np.dot(a.ravel(), b.ravel()).item(),
+    "fill": lambda a, k: np.full_like(a, a.dtype.type(k)),
+    "scale": lambda a, k: np.multiply(a, a.dtype.type(k)),
+    "add": np.add,
+    "subtract": np.subtract,
+    "multiply": np.multiply,
+    "divide": np.divide,
+    "conjugate": np.conjugate,
+    "absolute": np.absolute,
+}
+
+# Elementwise ops whose complex results need only be this close to NumPy's
+# (ulps of the larger component); every other elementwise result is NumPy's,
+# bit for bit up to NaN payloads.
+COMPLEX_ULPS = {"multiply": 2, "scale": 2, "divide": 4, "absolute": 2}
+
+
+def answer(op, a, b=None, k=None):
+    """NumPy's answer for op on copies of a and b (or with the scalar k)."""
+    f = NUMPY[op]
+    # What the table's line takes: a ufunc its inputs; a lambda its named
+    # parameters (a, then b or k).
+    params = ("a", "b")[: f.nin] if isinstance(f, np.ufunc) else f.__code__.co_varnames[: f.__code__.co_argcount]
+    given = {"a": np.array(a, copy=True), "b": None if b is None else np.array(b, copy=True), "k": k}
+    with np.errstate(all="ignore"):
+        r = f(*(given[p] for p in params))
+    return r if np.isscalar(r) or isinstance(r, (int, float, complex)) else np.asarray(r)
+
+
+# ---- the comparison rules -------------------------------------------------------
+
+
+def check_elementwise(op, got, a, b=None, k=None):
+    """Whether got is an acceptable result of elementwise op on the values a
+    (and b or k): None, or what is wrong."""
+    got = np.asarray(got)
+    want = answer(op, a, b, k)
+    if got.shape != want.shape or got.dtype != want.dtype:
+        return f"{op}: got {got.dtype}{got.shape}, want {want.dtype}{want.shape}"
+    a = np.asarray(a)
+    if a.dtype.kind != "c" or op not in COMPLEX_ULPS:
+        if same_values(got, want):
+            return None
+        bad = np.flatnonzero(~(np.ascontiguousarray(got) == np.ascontiguousarray(want)).ravel())
+    else:
+        ulps = COMPLEX_ULPS[op]
+        if got.dtype.kind != "c":  # absolute: a real magnitude
+            ok = _close(got, want, ulps, np.abs(want))
+        elif op == "divide":
+            # Where NumPy's quotient is not finite the SPEC promises the
+            # class (NaN or inf) per component, not the sign of an infinity.
+            finite = np.isfinite(want.real) & np.isfinite(want.imag)
+            same_class = ((np.isnan(got.real) == np.isnan(want.real))
+                          & (np.isinf(got.real) == np.isinf(want.real))
+                          & (np.isnan(got.imag) == np.isnan(want.imag))
+                          & (np.isinf(got.imag) == np.isinf(want.imag)))
+            ok = np.where(finite, _complex_close(got, want, ulps), same_class)
+        else:
+            ok = _complex_close(got, want, ulps)
+            # Where NumPy's fused multiply-adds changed an overflow or a
+            # non-finite outcome, the SPEC's formula decides.
+            y = k if op == "scale" else b
+            ok |= _complex_close(got, complex_mul_formula(a, y), ulps)
+        bad = np.flatnonzero(~np.asarray(ok).ravel())
+    if not len(bad):
+        return None
+    i = bad[0]
+    return (f"{op} {a.dtype}: {len(bad)} elements differ from NumPy, first at flat index {i}: "
+            f"got {got.ravel()[i]!r}, want {want.ravel()[i]!r}")
+
+
+def check_extreme(op, a, got):
+    """min/max: NumPy's value exactly (NaN if any element is), as int or float."""
+    want = answer(op, a)
+    if type(got) is not type(want):
+        return f"{op} of {np.asarray(a).dtype} returned {type(got).__name__}, not {type(want).__name__}"
+    if (math.isnan(want) and math.isnan(got)) or got == want:
+        return None
+    return f"{op} {got!r} != {want!r}"
+
+
+def check_dot(a, b, got):
+    """dot: integers exact modulo 2**64; floats and complex (per component)
+    within (4 (log2 n + 1) + 1) eps sum|a*b| of the exact sum of the products."""
+    a, b = np.asarray(a).ravel(), np.asarray(b).ravel()
+    pytype = {"i": int, "u": int, "f": float, "c": complex}[a.dtype.kind]
+    if type(got) is not pytype:
+        return f"dot of {a.dtype} returned {type(got).__name__}, not {pytype.__name__}"
+    if a.dtype.kind in "iu":
+        want = answer("dot", a, b)
+        return None if got == want else f"dot {got} != {want}"
+    fi = np.finfo(_real_dtype(a.dtype))
+    # Products in double (exact for f32, one rounding for f64, which the +1
+    # of the bound covers); for complex each component is a sum of two
+    # products, whose error scales with both magnitudes.
+    with np.errstate(all="ignore"):
+        if a.dtype.kind == "c":
+            ar, ai = a.real.astype(np.float64), a.imag.astype(np.float64)
+            br, bi = b.real.astype(np.float64), b.imag.astype(np.float64)
+            parts = [((ar * br, -(ai * bi)), got.real), ((ar * bi, ai * br), got.imag)]
+        else:
+            parts = [((a.astype(np.float64) * b.astype(np.float64),), got)]
+    n = max(len(a), 1)
+    rel = (4 * (math.log2(n) + 1) + 1) * float(fi.eps)
+    for terms, g in parts:
+        vals = [float(v) for t in terms for v in t]
+        if not all(math.isfinite(v) for v in vals):
+            continue  # non-finite products: no bound promised
+        try:
+            abs_sum = math.fsum(abs(v) for v in vals)
+            exact = math.fsum(vals)
+        except OverflowError:
+            continue
+        if abs_sum > float(fi.max) / 2:
+            continue  # partial sums may overflow: no bound promised
+        # A product that underflows loses up to half a subnormal, which no
+        # relative bound covers.
+        bound = rel * abs_sum + len(vals) * float(fi.smallest_subnormal)
+        if not (abs(g - exact) <= bound):
+            return f"dot {got!r}: {g!r} is {abs(g - exact)!r} from {exact!r}, beyond {bound!r} (n={len(a)})"
+    return None
+
+
+def check(op, got, a, b=None, k=None):
+    """Whether got is an acceptable answer of op on a (and b, or the
+    converted scalar k): None, or what is wrong. a and b are the operands'
+    values before the call; for an elementwise op got is the result array."""
+    if op == "sum":
+        return check_sum(a, got)
+    if op in ("min", "max"):
+        return check_extreme(op, a, got)
+    if op == "dot":
+        return check_dot(a, b, got)
+    return check_elementwise(op, got, a, b, k)
 
 
 def int_sum(a):
