@@ -16,8 +16,9 @@ APT_PACKAGES=(
   hyperfine                                     # bench: targets as whole commands
   libvolk2-dev                                  # bench: the C peer
 )
-PIP_PACKAGES=(numpy pytest hypothesis matplotlib threadpoolctl scikit-build-core cmake ninja)
-PY_IMPORTS=(numpy pytest hypothesis matplotlib threadpoolctl scikit_build_core)
+PIP_PACKAGES=(numpy pytest hypothesis matplotlib threadpoolctl scikit-build-core cmake ninja
+              tqdm simsimd)                   # bench: progress bars, the SIMD peer on dot
+PY_IMPORTS=(numpy pytest hypothesis matplotlib threadpoolctl scikit_build_core tqdm simsimd)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
