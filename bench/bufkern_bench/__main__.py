@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import sys
 import time
@@ -33,10 +34,6 @@ def parse(argv):
     ap.add_argument("--render", metavar="RESULTS_JSON",
                     help="measure nothing: write the reports and plots again from a results.json")
     return ap.parse_args(argv)
-
-
-def order(bk, np_dtypes=None):
-    return list(bk.OPS), list(bk.DTYPES)
 
 
 def write_reports(doc, out: Path, ops, dtypes):
@@ -120,9 +117,7 @@ def main(argv=None):
             return (c and ctx.driver.info.get("volk") is not None) or \
                 "the C driver was built without VOLK (pkg-config found none)"
         if stage == "simsimd":
-            try:
-                import simsimd  # noqa: F401
-            except ImportError:
+            if importlib.util.find_spec("simsimd") is None:
                 return "skipped (simsimd not installed: pip install simsimd)"
             return py or "needs NumPy and bufkern"
         if stage == "pythreads":
@@ -138,7 +133,7 @@ def main(argv=None):
                "hyperfine": hyperfine, "volk": volk, "simsimd": simsimd,
                "pythreads": pythreads, "dask": dask}
     doc = {"schema": 2, "environment": env,
-           "config": {k: v for k, v in vars(cfg).items() if k not in ("extra",)},
+           "config": dict(vars(cfg)),
            "notes": notes, "foreign_load_cores": {}, "stage_seconds": {}}
     say = (lambda m: print(m, file=sys.stderr))
     t0 = time.monotonic()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 KI, MI, GI = 1 << 10, 1 << 20, 1 << 30
 
@@ -35,7 +35,6 @@ class Config:
     dask_bytes: int = 256 * MI
     dask_chunk: int = 16 * MI
     progress: bool = True
-    extra: dict = field(default_factory=dict)
 
     @classmethod
     def make(cls, quick: bool, llc: int, mem_available: int, **kw) -> "Config":

@@ -93,7 +93,9 @@ def annotate(results: dict, env: dict):
     for r in num:
         if r["threads"] > 1:
             o = one.get((r["op"], r["dtype"], r["bytes"]))
-            r["memory_bound"] = bool(o and o.get("fraction") and o["fraction"] >= 0.5)
+            # None (not judged) where no ceiling applies: an op that moves no byte
+            r["memory_bound"] = (None if not o or o.get("fraction") is None
+                                 else o["fraction"] >= 0.5)
 
 
 def _threshold(t, env):
