@@ -6,7 +6,7 @@
  * cheapest arithmetic possible on them (64-bit integer adds, one cycle,
  * never a denormal or a dependency chain long enough to matter):
  *
- *   read  (sum, min, max): s += a[i] into four independent accumulators, so
+ *   read  (sum, min, max): s += a[i] into eight independent accumulators, so
  *                      the loop is bound by loads, not by the add's latency.
  *   read2 (dot):       s += a[i] ^ b[i], the same way.
  *   rmw   (scale, conjugate, absolute of reals): a[i] += 1.
@@ -53,37 +53,33 @@ const char *const bb_pattern_names[BB_NPATTERNS] = {"read", "read2", "rmw", "r2w
  */
 #define BB_LOOPS(isa, ATTR, VT)                                                                \
     ATTR static uint64_t bw_read_##isa(const unsigned char *a, size_t bytes) {                 \
-        enum { W = sizeof(VT) };                                                               \
-        VT s0 = {0}, s1 = {0}, s2 = {0}, s3 = {0}, x;                                          \
+        enum { W = sizeof(VT), U = 8 };                                                        \
+        VT s[U] = {{0}}, x;                                                                    \
         size_t i = 0;                                                                          \
-        for (; i + 4 * W <= bytes; i += 4 * W) {                                               \
-            memcpy(&x, a + i, W);                                                              \
-            s0 += x;                                                                           \
-            memcpy(&x, a + i + W, W);                                                          \
-            s1 += x;                                                                           \
-            memcpy(&x, a + i + 2 * W, W);                                                      \
-            s2 += x;                                                                           \
-            memcpy(&x, a + i + 3 * W, W);                                                      \
-            s3 += x;                                                                           \
-        }                                                                                      \
+        for (; i + U * W <= bytes; i += U * W)                                                 \
+            for (int u = 0; u < U; u++) {                                                      \
+                memcpy(&x, a + i + u * W, W);                                                  \
+                s[u] += x;                                                                     \
+            }                                                                                  \
         for (; i + W <= bytes; i += W) {                                                       \
             memcpy(&x, a + i, W);                                                              \
-            s0 += x;                                                                           \
+            s[0] += x;                                                                         \
         }                                                                                      \
         uint64_t r = 0;                                                                        \
         for (; i < bytes; i++)                                                                 \
             r += a[i];                                                                         \
-        s0 += s1 + s2 + s3;                                                                    \
+        for (int u = 1; u < U; u++)                                                            \
+            s[0] += s[u];                                                                      \
         for (unsigned j = 0; j < W / 8; j++)                                                   \
-            r += s0[j];                                                                        \
+            r += s[0][j];                                                                      \
         return r;                                                                              \
     }                                                                                          \
     ATTR static void bw_rmw_##isa(unsigned char *a, size_t bytes) {                            \
         enum { W = sizeof(VT) };                                                               \
         VT x;                                                                                  \
         size_t i = 0;                                                                          \
-        for (; i + 4 * W <= bytes; i += 4 * W)                                                 \
-            for (int u = 0; u < 4; u++) {                                                      \
+        for (; i + 8 * W <= bytes; i += 8 * W)                                                 \
+            for (int u = 0; u < 8; u++) {                                                      \
                 memcpy(&x, a + i + u * W, W);                                                  \
                 x += 1;                                                                        \
                 memcpy(a + i + u * W, &x, W);                                                  \
@@ -101,8 +97,8 @@ const char *const bb_pattern_names[BB_NPATTERNS] = {"read", "read2", "rmw", "r2w
         enum { W = sizeof(VT) };                                                               \
         VT x, y;                                                                               \
         size_t i = 0;                                                                          \
-        for (; i + 4 * W <= bytes; i += 4 * W)                                                 \
-            for (int u = 0; u < 4; u++) {                                                      \
+        for (; i + 8 * W <= bytes; i += 8 * W)                                                 \
+            for (int u = 0; u < 8; u++) {                                                      \
                 memcpy(&x, a + i + u * W, W);                                                  \
                 memcpy(&y, b + i + u * W, W);                                                  \
                 x += y;                                                                        \
@@ -119,23 +115,22 @@ const char *const bb_pattern_names[BB_NPATTERNS] = {"read", "read2", "rmw", "r2w
     }                                                                                          \
     ATTR static uint64_t bw_read2_##isa(const unsigned char *a, const unsigned char *b,        \
                                         size_t bytes) {                                        \
-        enum { W = sizeof(VT) };                                                               \
-        VT s0 = {0}, s1 = {0}, x, y;                                                           \
+        enum { W = sizeof(VT), U = 4 };                                                        \
+        VT s[U] = {{0}}, x, y;                                                                 \
         size_t i = 0;                                                                          \
-        for (; i + 2 * W <= bytes; i += 2 * W) {                                               \
-            memcpy(&x, a + i, W);                                                              \
-            memcpy(&y, b + i, W);                                                              \
-            s0 += x ^ y;                                                                       \
-            memcpy(&x, a + i + W, W);                                                          \
-            memcpy(&y, b + i + W, W);                                                          \
-            s1 += x ^ y;                                                                       \
-        }                                                                                      \
+        for (; i + U * W <= bytes; i += U * W)                                                 \
+            for (int u = 0; u < U; u++) {                                                      \
+                memcpy(&x, a + i + u * W, W);                                                  \
+                memcpy(&y, b + i + u * W, W);                                                  \
+                s[u] += x ^ y;                                                                 \
+            }                                                                                  \
         uint64_t r = 0;                                                                        \
         for (; i < bytes; i++)                                                                 \
             r += a[i] ^ b[i];                                                                  \
-        s0 += s1;                                                                              \
+        for (int u = 1; u < U; u++)                                                            \
+            s[0] += s[u];                                                                      \
         for (unsigned j = 0; j < W / 8; j++)                                                   \
-            r += s0[j];                                                                        \
+            r += s[0][j];                                                                      \
         return r;                                                                              \
     }                                                                                          \
     ATTR static void bw_r1wh_##isa(unsigned char *restrict c, const unsigned char *restrict a,  \
@@ -157,8 +152,8 @@ const char *const bb_pattern_names[BB_NPATTERNS] = {"read", "read2", "rmw", "r2w
         VT x = {0};                                                                            \
         x += v;                                                                                \
         size_t i = 0;                                                                          \
-        for (; i + 4 * W <= bytes; i += 4 * W)                                                 \
-            for (int u = 0; u < 4; u++)                                                        \
+        for (; i + 8 * W <= bytes; i += 8 * W)                                                 \
+            for (int u = 0; u < 8; u++)                                                        \
                 memcpy(a + i + u * W, &x, W);                                                  \
         for (; i + W <= bytes; i += W)                                                         \
             memcpy(a + i, &x, W);                                                              \

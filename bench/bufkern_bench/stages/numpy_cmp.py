@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import gc
 
-from .. import patterns, values
-from ..timing import PySubject, measure, quartiles, ratio, verdict
+from .. import ceilings, patterns, values
+from ..timing import PySubject, measure, ratio, verdict
 
 LARGE = 64 << 20
 
@@ -47,7 +47,7 @@ def run(ctx) -> list:
     set_blas = blas_setter()
     records = []
     cases = plan(ctx)
-    companions = Companions(ctx)
+    companions = ceilings.Companions(ctx)
     with ctx.bar("numpy", sum(len(ops_for(ctx, d)) for _, d, _ in cases)) as bar:
         for cls, dtype, n in cases:
             nbytes = n * ctx.itemsize[dtype]
@@ -68,44 +68,6 @@ def run(ctx) -> list:
     if set_blas:
         set_blas(ctx.cores)
     return records
-
-
-class Companions:
-    """The ceiling loops that run in the same rounds as a case's kernels: for
-    each thread count, the loop of the case's pattern that was fastest in
-    the bandwidth stage at these bytes per array. A ceiling measured at
-    another moment would meet other neighbours (the LLC and the memory bus
-    are shared with other processes); in the same rounds, kernel and
-    ceiling meet the same ones, and the fraction is taken round by round."""
-
-    def __init__(self, ctx):
-        self.ctx, self.nbytes, self.subjects = ctx, 0, {}
-
-    def size(self, nbytes):
-        d = self.ctx.driver
-        if d is None or nbytes == self.nbytes:
-            return
-        has = any(r["bytes"] == nbytes for r in self.ctx.ceiling_rows)
-        if self.nbytes or has:
-            d.bwbuf(nbytes if has else 0)
-        self.nbytes, self.subjects = (nbytes if has else 0), {}
-
-    def for_case(self, pattern, threads):
-        """[(threads of the loop, subject, row)] for a case on these thread counts."""
-        if not self.nbytes or pattern is None:
-            return []
-        out = []
-        for t in threads:
-            key = (pattern, t)
-            if key not in self.subjects:
-                rows = [r for r in self.ctx.ceiling_rows if r["pattern"] == pattern
-                        and r["bytes"] == self.nbytes and r["threads"] == t]
-                best = max(rows, key=lambda r: r["gbps"]) if rows else None
-                self.subjects[key] = best and (self.ctx.driver.pattern(
-                    pattern, best["stores"], best["isa"], t), best)
-            if self.subjects[key]:
-                out.append((t,) + self.subjects[key])
-        return out
 
 
 def one_case(ctx, op, spec, dtype, n, nbytes, cls, a, b, k, v, set_blas, companions):
@@ -168,20 +130,6 @@ def one_case(ctx, op, spec, dtype, n, nbytes, cls, a, b, k, v, set_blas, compani
         if t > 1:  # all cores against one, round by round
             sc = ratio(bk_ms[0], m)
             rec.update({"scaling": sc[0], "scaling_lo": sc[1], "scaling_hi": sc[2]})
-        ctx.add_ceiling(rec, pattern, nbytes, t)  # the bandwidth stage's, then, if it ran,
-        mine = [(c, cm) for c, cm in comp_ms if c[0] <= t]  # the loops of these rounds
-        if mine and traffic:
-            # per round: the fastest loop this thread count allows, and the kernel
-            ceil_r = [max(traffic / cm.ns[r] for _, cm in mine) for r in range(len(m.ns))]
-            frac_r = [traffic / m.ns[r] / ceil_r[r] for r in range(len(m.ns))]
-            fq1, fmed, fq3 = quartiles(frac_r)
-            best = max(mine, key=lambda x: traffic / x[1].median)[0][2]
-            rec.update({"ceiling_sweep_gbps": rec["ceiling_gbps"],
-                        "ceiling_gbps": quartiles(ceil_r)[1],
-                        "ceiling_how": f"{best['stores']} stores, {best['isa']}, "
-                                       f"{best['threads']} thread"
-                                       + ("s" if best["threads"] > 1 else "")
-                                       + ", in the same rounds",
-                        "fraction": fmed, "fraction_lo": fq1, "fraction_hi": fq3})
+        ceilings.apply(rec, traffic, m, [(c, cm) for c, cm in comp_ms if c[0] <= t])
         out.append(rec)
     return out

@@ -3,7 +3,7 @@ BK_OPS on each target, on one thread, alternating on the same buffers."""
 
 from __future__ import annotations
 
-from .. import patterns
+from .. import ceilings, patterns
 from ..timing import measure, ratio, verdict
 from ..values import NUMPY_NAMES
 
@@ -21,17 +21,17 @@ def run(ctx) -> list:
              if not cfg.dtypes or dt in cfg.dtypes
              for op in info["ops"] if dt in op["dtypes"] and (not cfg.ops or op["pyname"] in cfg.ops)]
     out = []
+    companions = ceilings.Companions(ctx)
     with ctx.bar("targets", len(cases)) as bar:
         work, current = None, None
         for nbytes, dtype, op in cases:
             n = nbytes // sizes[dtype]
+            companions.size(nbytes)
             if current != (dtype, n):
                 if work is not None:
                     d.drop(work)
                 work, current = d.work(dtype, n), (dtype, n)
             bar.set_postfix_str(f"{op['pyname']} {dtype}")
-            subs = [d.kernel(work, op["c_name"], t, 1) for t in targets]
-            ms = measure(subs, cfg.reps, cfg.batch_s)
             spec = ctx.bk.OPS.get(op["pyname"]) if ctx.bk else None
             result = spec["result"][dtype] if spec else dtype
             identity = bool(ctx.bk and ctx.np and patterns.is_identity(
@@ -39,12 +39,16 @@ def run(ctx) -> list:
                 NUMPY_NAMES[dtype]))
             pattern = patterns.pattern_of(op["form"], dtype, result, ctx.itemsize, identity)
             traffic = patterns.traffic(pattern, nbytes)
-            ceil = ctx.ceiling(pattern, nbytes, 1)
+            subs = [d.kernel(work, op["c_name"], t, 1) for t in targets]
+            comp = companions.for_case(pattern, [1])
+            ms = measure(subs + [c[1] for c in comp], cfg.reps, cfg.batch_s)
+            comp_ms = list(zip(comp, ms[len(subs):]))
             sc = ms[0]
             scalar_gbps = traffic / sc.median if traffic else None
-            # None for an identity: nothing to beat scalar at, so it is not judged
-            bound = None if identity else bool(ceil and scalar_gbps and
-                                               scalar_gbps >= 0.5 * ceil[0])
+            sc_rec = {}
+            ceilings.apply(sc_rec, traffic, sc, comp_ms)
+            # None for an identity or without a ceiling: not judged
+            bound = None if sc_rec["fraction"] is None else sc_rec["fraction"] >= 0.5
             for t, m in zip(targets[1:], ms[1:]):
                 q1, med, q3 = m.q
                 rr = ratio(sc, m)
@@ -56,10 +60,11 @@ def run(ctx) -> list:
                        "ratio": rr[0], "ratio_lo": rr[1], "ratio_hi": rr[2],
                        "verdict": verdict(rr[1], rr[2], 1.0),
                        "gbps": traffic / med if traffic else None, "scalar_gbps": scalar_gbps,
-                       "memory_bound": bound}
-                ctx.add_ceiling(rec, pattern, nbytes, 1)
+                       "scalar_fraction": sc_rec["fraction"], "memory_bound": bound}
+                ceilings.apply(rec, traffic, m, comp_ms)
                 out.append(rec)
             bar.update(1)
         if work is not None:
             d.drop(work)
+    companions.size(0)
     return out

@@ -4,7 +4,7 @@ alternating on the same buffers)."""
 
 from __future__ import annotations
 
-from .. import patterns
+from .. import ceilings, patterns
 from ..timing import measure, ratio, verdict
 
 
@@ -21,18 +21,23 @@ def run(ctx) -> list:
     kernels = d.info["volk"]["kernels"]
     todo = [(k, cls, n) for k in kernels for cls, n in sizes_n(cfg, ctx.itemsize[k["dtype"]])]
     out = []
+    companions = ceilings.Companions(ctx)
     with ctx.bar("volk", len(todo)) as bar:
         for k, cls, n in todo:
             bar.set_postfix_str(f"{k['name']} n={n}")
             nbytes = n * ctx.itemsize[k["dtype"]]
-            work = d.work(k["dtype"], n)
-            subs = [d.volk(work, k["name"], "bufkern"), d.volk(work, k["name"], "volk")]
-            big = nbytes >= 64 << 20
-            mb, mv = measure(subs, cfg.reps_large if big else cfg.reps, 0 if big else cfg.batch_s)
-            d.drop(work)
             form = ctx.bk.OPS[k["op"]]["form"] if ctx.bk else None
             pattern = patterns.pattern_of(form, k["dtype"], k["dtype"], ctx.itemsize)
             traffic = patterns.traffic(pattern, nbytes)
+            companions.size(nbytes)
+            comp = companions.for_case(pattern, [1])
+            work = d.work(k["dtype"], n)
+            subs = [d.volk(work, k["name"], "bufkern"), d.volk(work, k["name"], "volk")]
+            big = nbytes >= 64 << 20
+            ms = measure(subs + [c[1] for c in comp], cfg.reps_large if big else cfg.reps,
+                         0 if big else cfg.batch_s)
+            mb, mv = ms[:2]
+            d.drop(work)
             q1, med, q3 = mb.q
             rr = ratio(mv, mb)
             rec = {"stage": "volk", "peer": "volk", "peer_kernel": k["name"], "op": k["op"],
@@ -43,7 +48,8 @@ def run(ctx) -> list:
                    "ratio": rr[0], "ratio_lo": rr[1], "ratio_hi": rr[2],
                    "verdict": verdict(rr[1], rr[2], 1.0),
                    "gbps": traffic / med if traffic else None}
-            ctx.add_ceiling(rec, pattern, nbytes, 1)
+            ceilings.apply(rec, traffic, mb, list(zip(comp, ms[2:])))
             out.append(rec)
             bar.update(1)
+    companions.size(0)
     return out
