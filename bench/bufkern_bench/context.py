@@ -21,7 +21,10 @@ class Context:
     results: dict = field(default_factory=dict)  # by stage, as they finish
 
     def bar(self, desc: str, total: int):
-        from tqdm import tqdm
+        try:
+            from tqdm import tqdm
+        except ImportError:  # tools/bootstrap.sh installs it; without it, no bar
+            return _NoBar()
         tty = sys.stderr.isatty()
         return tqdm(total=total, desc=f"{desc:<10}", disable=not self.cfg.progress,
                     file=sys.stderr, mininterval=0.5 if tty else 15, dynamic_ncols=True,
@@ -32,3 +35,17 @@ class Context:
         if self.cores > 1 and nbytes >= self.cfg.threads_from:
             return [1, self.cores]
         return [1]
+
+
+class _NoBar:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def update(self, n=1):
+        pass
+
+    def set_postfix_str(self, s):
+        pass
