@@ -28,6 +28,7 @@ class Config:
     batch_s: float = 0.005
     wait_quiet_s: float = 30.0
     target_bytes: tuple = (16 * KI, 256 * KI)
+    target_dtypes: tuple | None = None  # None: every dtype
     hyperfine_runs: int = 5
     hyperfine_run_s: float = 0.1
     pythreads_reps: int = 3
@@ -48,6 +49,7 @@ class Config:
             c.reps, c.reps_large, c.batch_s = 5, 3, 0.002
             c.wait_quiet_s = 2.0
             c.target_bytes = (16 * KI,)
+            c.target_dtypes = ("f32", "i8", "c128")
             c.hyperfine_runs, c.hyperfine_run_s = 3, 0.05
             c.pythreads_reps, c.pythreads_s = 3, 0.1
             c.dask_bytes, c.dask_chunk = 32 * MI, 4 * MI

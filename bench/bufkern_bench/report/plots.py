@@ -26,8 +26,8 @@ def _heat(ax, recs, key, ops, dtypes, title, log=True, vmax=None):
         for j in range(len(dtypes)):
             v = arr[i, j]
             if v == v:
-                ax.text(j, i, f"{v:.2f}" if log else f"{v * 100:.0f}", ha="center", va="center",
-                        fontsize=6)
+                txt = (f"{v:.2f}" if v < 9.95 else f"{v:.0f}") if log else f"{v * 100:.0f}"
+                ax.text(j, i, txt, ha="center", va="center", fontsize=6.5)
     ax.set_title(title, fontsize=9)
     return im
 
@@ -52,7 +52,7 @@ def make(doc, out, ops, dtypes) -> list:
         sel = [r for r in recs if (r["n"] if cls == "small" else r["bytes"]) == key]
         panels.append((f"{key} elements" if cls == "small" else f"{hb(key)} per array", sel))
     if panels:
-        fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 5.2), squeeze=False)
+        fig, axes = plt.subplots(1, len(panels), figsize=(5.2 * len(panels), 5.6), squeeze=False)
         for ax, (title, sel) in zip(axes[0], panels):
             im = _heat(ax, sel, "ratio", ops, dtypes, title)
         cb = fig.colorbar(im, ax=axes[0].tolist(), fraction=0.02)
@@ -60,7 +60,7 @@ def make(doc, out, ops, dtypes) -> list:
         fig.suptitle(f"NumPy time / bufkern time, 1 thread (> 1: bufkern faster)\n{cpu}",
                      fontsize=10)
         p = out / "speedup_vs_numpy.png"
-        fig.savefig(p, dpi=72)
+        fig.savefig(p, dpi=80)
         plt.close(fig)
         paths.append(p)
     # 2. fraction of the ceiling at the largest size, 1 thread and all threads
@@ -97,18 +97,21 @@ def make(doc, out, ops, dtypes) -> list:
                     ys.append(g[len(g) // 2] if g else math.nan)
                 ax.bar([i + k * width for i in range(len(ops))], ys, width,
                        label=f"{t} thread{'s' if t > 1 else ''}")
-            for k, t in enumerate(ts):
-                ce = [r["ceiling_gbps"] for r in num if r["bytes"] == b and r["threads"] == t
-                      and r.get("ceiling_gbps")]
-                if ce:
-                    ax.axhline(max(ce), ls="--", lw=0.8, color=f"C{k}",
-                               label=f"highest ceiling, {t} thread{'s' if t > 1 else ''}")
+            for k, t in enumerate(ts):  # each op's ceiling (median over dtypes) as a tick
+                for i, o in enumerate(ops):
+                    ce = sorted(r["ceiling_gbps"] for r in num if r["op"] == o and r["bytes"] == b
+                                and r["threads"] == t and r.get("ceiling_gbps"))
+                    if ce:
+                        x0 = i + k * width - width / 2
+                        ax.hlines(ce[len(ce) // 2], x0, x0 + width, colors="black", lw=1.2,
+                                  label="ceiling" if i == 0 and k == 0 else None)
             ax.set_xticks([i + 0.4 - width / 2 for i in range(len(ops))], ops, rotation=60,
                           fontsize=8)
             ax.set_ylabel("GB/s (median over dtypes)")
             ax.set_title(f"{hb(b)} per array", fontsize=9)
             ax.legend(fontsize=7)
-        fig.suptitle(f"bufkern on one thread and on all cores\n{cpu}", fontsize=10)
+        fig.suptitle(f"bufkern on one thread and on all cores (black: the ceiling of each)\n{cpu}",
+                     fontsize=10)
         fig.tight_layout()
         p = out / "thread_scaling.png"
         fig.savefig(p, dpi=72)

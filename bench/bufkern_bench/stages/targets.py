@@ -18,7 +18,8 @@ def run(ctx) -> list:
     targets = ["scalar"] + [t for t in targets if t != "scalar"]
     sizes = {x["name"]: x["size"] for x in info["dtypes"]}
     cases = [(nb, dt, op) for nb in cfg.target_bytes for dt in sizes
-             if not cfg.dtypes or dt in cfg.dtypes
+             if (not cfg.dtypes or dt in cfg.dtypes)
+             and (not cfg.target_dtypes or dt in cfg.target_dtypes)
              for op in info["ops"] if dt in op["dtypes"] and (not cfg.ops or op["pyname"] in cfg.ops)]
     out = []
     companions = ceilings.Companions(ctx)
