@@ -121,7 +121,7 @@ def _match(r, where, env):
 
 
 def label(r):
-    s = f"{r.get('op', '?')} {r.get('dtype', '')} n={r.get('n', '?')}"
+    s = f"{r.get('op') or r.get('case', '?')} {r.get('dtype', '')} n={r.get('n', r.get('bytes', '?'))}"
     if (r.get("threads") or 1) > 1:
         s += f" x{r['threads']}"
     if r.get("peer_kernel"):
