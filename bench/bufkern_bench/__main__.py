@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import os
 import sys
 import time
 import traceback
@@ -164,6 +165,7 @@ def main(argv=None):
     doc["disturbed_batches"] = {"redone": DISTURBANCES.redone, "kept": DISTURBANCES.kept}
     doc["goals"] = goals.evaluate(doc, env, notes)
     doc["elapsed_s"] = time.monotonic() - t_start
+    env["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     ops, dtypes = (list(ctx.bk.OPS), list(ctx.bk.DTYPES)) if ctx.bk else ([], [])
     doc["plots"] = write_reports(doc, out, ops, dtypes)
     doc["elapsed_s"] = time.monotonic() - t_start

@@ -89,8 +89,9 @@ def environment_block(env, doc) -> list:
     busy = [v for v in fl.values() if v is not None]
     L.append(f"- **Run**: {env['date']}, commit {env.get('commit')}, "
              f"`bash tools/bench.sh{' --quick' if env['mode'] == 'quick' else ''}`, "
-             f"{doc.get('elapsed_s', 0) / 60:.1f} min; load average at start "
-             f"{env['load_average_at_start'][0]}; other processes kept "
+             f"{doc.get('elapsed_s', 0) / 60:.1f} min; load average (1 min) at start "
+             f"{env['load_average_at_start'][0]}, at the end "
+             f"{(env.get('load_average_at_end') or ['?'])[0]}; other processes kept "
              f"{max(busy) if busy else 0:.2f} cores busy at most (per stage); batches run again "
              f"after a disturbance: {doc['disturbed_batches']['redone']}, kept disturbed: "
              f"{doc['disturbed_batches']['kept']}")
