@@ -6,11 +6,14 @@
  * cheapest arithmetic possible on them (64-bit integer adds, one cycle,
  * never a denormal or a dependency chain long enough to matter):
  *
- *   read  (sum):       s += a[i] into four independent accumulators, so the
- *                      loop is bound by loads, not by the add's latency.
- *   rmw   (scale):     a[i] += 1.
- *   r2w1  (mul, add):  a[i] += b[i].
+ *   read  (sum, min, max): s += a[i] into eight independent accumulators, so
+ *                      the loop is bound by loads, not by the add's latency.
+ *   read2 (dot):       s += a[i] ^ b[i], the same way.
+ *   rmw   (scale, conjugate, absolute of reals): a[i] += 1.
+ *   r2w1  (add, subtract, multiply, divide): a[i] += b[i].
  *   write (fill):      a[i] = v.
+ *   r1wh  (absolute of complex): c[i] = a[2i] + a[2i+1], reading `bytes` of a
+ *                      and writing bytes / 2 of another array c.
  *
  * Each loop exists at every vector width the CPU has (on x86-64: SSE2, AVX2
  * and AVX-512, from one body written with 64-byte GCC/Clang vector
@@ -20,8 +23,10 @@
  * pattern is also measured with non-temporal (streaming) stores, which skip
  * the read for ownership of the written lines and keep them out of the
  * caches. The limit of a pattern at a size is the fastest of all these
- * (run.py takes the maximum), so no kernel can beat it just by choosing
- * another width or store. No memcpy/memset from libc is used: their speed is
+ * (bufkern_bench takes the maximum, and also over one thread and all
+ * threads), so no kernel can beat it just by choosing another width, store
+ * or thread count. How many bytes a pass moves is counted in one place,
+ * bufkern_bench/patterns.py, for these loops and the kernels alike. No memcpy/memset from libc is used: their speed is
  * libc's choice, not the machine's.
  */
 #include <string.h>
@@ -37,9 +42,7 @@ typedef uint64_t bb_v64 __attribute__((vector_size(64)));
 #include <immintrin.h>
 #endif
 
-const char *const bb_pattern_names[BB_NPATTERNS] = {"read", "rmw", "r2w1", "write"};
-const unsigned bb_pattern_traffic[BB_NPATTERNS] = {1, 2, 3, 1};
-const unsigned bb_pattern_arrays[BB_NPATTERNS] = {1, 1, 2, 1};
+const char *const bb_pattern_names[BB_NPATTERNS] = {"read", "read2", "rmw", "r2w1", "write", "r1wh"};
 
 /*
  * The loops, for a vector type VT of one register's width. Loads and stores
@@ -50,37 +53,33 @@ const unsigned bb_pattern_arrays[BB_NPATTERNS] = {1, 1, 2, 1};
  */
 #define BB_LOOPS(isa, ATTR, VT)                                                                \
     ATTR static uint64_t bw_read_##isa(const unsigned char *a, size_t bytes) {                 \
-        enum { W = sizeof(VT) };                                                               \
-        VT s0 = {0}, s1 = {0}, s2 = {0}, s3 = {0}, x;                                          \
+        enum { W = sizeof(VT), U = 8 };                                                        \
+        VT s[U] = {{0}}, x;                                                                    \
         size_t i = 0;                                                                          \
-        for (; i + 4 * W <= bytes; i += 4 * W) {                                               \
-            memcpy(&x, a + i, W);                                                              \
-            s0 += x;                                                                           \
-            memcpy(&x, a + i + W, W);                                                          \
-            s1 += x;                                                                           \
-            memcpy(&x, a + i + 2 * W, W);                                                      \
-            s2 += x;                                                                           \
-            memcpy(&x, a + i + 3 * W, W);                                                      \
-            s3 += x;                                                                           \
-        }                                                                                      \
+        for (; i + U * W <= bytes; i += U * W)                                                 \
+            for (int u = 0; u < U; u++) {                                                      \
+                memcpy(&x, a + i + u * W, W);                                                  \
+                s[u] += x;                                                                     \
+            }                                                                                  \
         for (; i + W <= bytes; i += W) {                                                       \
             memcpy(&x, a + i, W);                                                              \
-            s0 += x;                                                                           \
+            s[0] += x;                                                                         \
         }                                                                                      \
         uint64_t r = 0;                                                                        \
         for (; i < bytes; i++)                                                                 \
             r += a[i];                                                                         \
-        s0 += s1 + s2 + s3;                                                                    \
+        for (int u = 1; u < U; u++)                                                            \
+            s[0] += s[u];                                                                      \
         for (unsigned j = 0; j < W / 8; j++)                                                   \
-            r += s0[j];                                                                        \
+            r += s[0][j];                                                                      \
         return r;                                                                              \
     }                                                                                          \
     ATTR static void bw_rmw_##isa(unsigned char *a, size_t bytes) {                            \
         enum { W = sizeof(VT) };                                                               \
         VT x;                                                                                  \
         size_t i = 0;                                                                          \
-        for (; i + 4 * W <= bytes; i += 4 * W)                                                 \
-            for (int u = 0; u < 4; u++) {                                                      \
+        for (; i + 8 * W <= bytes; i += 8 * W)                                                 \
+            for (int u = 0; u < 8; u++) {                                                      \
                 memcpy(&x, a + i + u * W, W);                                                  \
                 x += 1;                                                                        \
                 memcpy(a + i + u * W, &x, W);                                                  \
@@ -98,8 +97,8 @@ const unsigned bb_pattern_arrays[BB_NPATTERNS] = {1, 1, 2, 1};
         enum { W = sizeof(VT) };                                                               \
         VT x, y;                                                                               \
         size_t i = 0;                                                                          \
-        for (; i + 4 * W <= bytes; i += 4 * W)                                                 \
-            for (int u = 0; u < 4; u++) {                                                      \
+        for (; i + 8 * W <= bytes; i += 8 * W)                                                 \
+            for (int u = 0; u < 8; u++) {                                                      \
                 memcpy(&x, a + i + u * W, W);                                                  \
                 memcpy(&y, b + i + u * W, W);                                                  \
                 x += y;                                                                        \
@@ -114,13 +113,47 @@ const unsigned bb_pattern_arrays[BB_NPATTERNS] = {1, 1, 2, 1};
         for (; i < bytes; i++)                                                                 \
             a[i] += b[i];                                                                      \
     }                                                                                          \
+    ATTR static uint64_t bw_read2_##isa(const unsigned char *a, const unsigned char *b,        \
+                                        size_t bytes) {                                        \
+        enum { W = sizeof(VT), U = 4 };                                                        \
+        VT s[U] = {{0}}, x, y;                                                                 \
+        size_t i = 0;                                                                          \
+        for (; i + U * W <= bytes; i += U * W)                                                 \
+            for (int u = 0; u < U; u++) {                                                      \
+                memcpy(&x, a + i + u * W, W);                                                  \
+                memcpy(&y, b + i + u * W, W);                                                  \
+                s[u] += x ^ y;                                                                 \
+            }                                                                                  \
+        uint64_t r = 0;                                                                        \
+        for (; i < bytes; i++)                                                                 \
+            r += a[i] ^ b[i];                                                                  \
+        for (int u = 1; u < U; u++)                                                            \
+            s[0] += s[u];                                                                      \
+        for (unsigned j = 0; j < W / 8; j++)                                                   \
+            r += s[0][j];                                                                      \
+        return r;                                                                              \
+    }                                                                                          \
+    ATTR static void bw_r1wh_##isa(unsigned char *restrict c, const unsigned char *restrict a,  \
+                                   size_t bytes) {                                             \
+        enum { W = sizeof(VT) };                                                               \
+        VT x, y;                                                                               \
+        size_t i = 0;                                                                          \
+        for (; i + 2 * W <= bytes; i += 2 * W) {                                               \
+            memcpy(&x, a + i, W);                                                              \
+            memcpy(&y, a + i + W, W);                                                          \
+            x += y;                                                                            \
+            memcpy(c + i / 2, &x, W);                                                          \
+        }                                                                                      \
+        for (; i + 1 < bytes; i += 2)                                                          \
+            c[i / 2] = (unsigned char)(a[i] + a[i + 1]);                                       \
+    }                                                                                          \
     ATTR static void bw_write_##isa(unsigned char *a, size_t bytes, uint64_t v) {              \
         enum { W = sizeof(VT) };                                                               \
         VT x = {0};                                                                            \
         x += v;                                                                                \
         size_t i = 0;                                                                          \
-        for (; i + 4 * W <= bytes; i += 4 * W)                                                 \
-            for (int u = 0; u < 4; u++)                                                        \
+        for (; i + 8 * W <= bytes; i += 8 * W)                                                 \
+            for (int u = 0; u < 8; u++)                                                        \
                 memcpy(a + i + u * W, &x, W);                                                  \
         for (; i + W <= bytes; i += W)                                                         \
             memcpy(a + i, &x, W);                                                              \
@@ -159,6 +192,15 @@ BB_LOOPS(base, __attribute__((noinline)), bb_v16)
         for (; i < bytes; i++)                                                                    \
             a[i] += b[i];                                                                         \
     }                                                                                             \
+    ATTR static void bw_r1wh_nt_##isa(unsigned char *restrict c, const unsigned char *restrict a, \
+                                      size_t bytes) {                                             \
+        size_t i = 0;                                                                             \
+        for (; i + 2 * W <= bytes; i += 2 * W)                                                    \
+            STREAM((VT *)(c + i / 2), ADD(LD(a + i), LD(a + i + W)));                             \
+        _mm_sfence();                                                                             \
+        for (; i + 1 < bytes; i += 2)                                                             \
+            c[i / 2] = (unsigned char)(a[i] + a[i + 1]);                                          \
+    }                                                                                             \
     ATTR static void bw_write_nt_##isa(unsigned char *a, size_t bytes, uint64_t x) {              \
         const VT v = SET1((long long)x);                                                          \
         size_t i = 0;                                                                             \
@@ -187,6 +229,7 @@ typedef uint64_t (*bb_read_fn)(const unsigned char *, size_t);
 typedef void (*bb_rmw_fn)(unsigned char *, size_t);
 typedef void (*bb_r2w1_fn)(unsigned char *restrict, const unsigned char *restrict, size_t);
 typedef void (*bb_write_fn)(unsigned char *, size_t, uint64_t);
+typedef uint64_t (*bb_read2_fn)(const unsigned char *, const unsigned char *, size_t);
 
 typedef struct bb_isa_loops {
     const char *name;
@@ -194,18 +237,21 @@ typedef struct bb_isa_loops {
     bb_rmw_fn rmw, rmw_nt;
     bb_r2w1_fn r2w1, r2w1_nt;
     bb_write_fn write, write_nt;
+    bb_read2_fn read2;
+    bb_r2w1_fn r1wh, r1wh_nt; /* (c, a, bytes of a) */
 } bb_isa_loops;
 
 static const bb_isa_loops bb_isas[BB_NISA] = {
 #ifdef BB_X86
     {"sse2", bw_read_base, bw_rmw_base, bw_rmw_nt_base, bw_r2w1_base, bw_r2w1_nt_base,
-     bw_write_base, bw_write_nt_base},
+     bw_write_base, bw_write_nt_base, bw_read2_base, bw_r1wh_base, bw_r1wh_nt_base},
     {"avx2", bw_read_avx2, bw_rmw_avx2, bw_rmw_nt_avx2, bw_r2w1_avx2, bw_r2w1_nt_avx2,
-     bw_write_avx2, bw_write_nt_avx2},
+     bw_write_avx2, bw_write_nt_avx2, bw_read2_avx2, bw_r1wh_avx2, bw_r1wh_nt_avx2},
     {"avx512", bw_read_avx512, bw_rmw_avx512, bw_rmw_nt_avx512, bw_r2w1_avx512, bw_r2w1_nt_avx512,
-     bw_write_avx512, bw_write_nt_avx512},
+     bw_write_avx512, bw_write_nt_avx512, bw_read2_avx512, bw_r1wh_avx512, bw_r1wh_nt_avx512},
 #else
-    {"generic", bw_read_base, bw_rmw_base, NULL, bw_r2w1_base, NULL, bw_write_base, NULL},
+    {"generic", bw_read_base, bw_rmw_base, NULL, bw_r2w1_base, NULL, bw_write_base, NULL,
+     bw_read2_base, bw_r1wh_base, NULL},
 #endif
 };
 
@@ -228,11 +274,18 @@ int bb_have_nt(void) { return bb_isas[0].rmw_nt != NULL; }
 
 static volatile uint64_t bw_sink;
 
-void bb_pattern_pass(bb_pattern p, int nt, int isa, void *a, const void *b, size_t bytes) {
+void bb_pattern_pass(bb_pattern p, int nt, int isa, void *a, const void *b, void *c,
+                     size_t bytes) {
     const bb_isa_loops *l = &bb_isas[isa];
     switch (p) {
     case BB_READ:
         bw_sink = l->read(a, bytes);
+        break;
+    case BB_READ2:
+        bw_sink = l->read2(a, b, bytes);
+        break;
+    case BB_R1WH:
+        (nt ? l->r1wh_nt : l->r1wh)(c, a, bytes);
         break;
     case BB_RMW:
         (nt ? l->rmw_nt : l->rmw)(a, bytes);

@@ -1,6 +1,7 @@
 /*
- * bkbench.h - what the parts of the benchmark driver share: a clock, the
- * bandwidth loops (bandwidth.c) and the VOLK comparison (volk.c).
+ * bkbench.h - what the parts of the benchmark driver share: memory, the
+ * benchmark's values, the bandwidth loops (bandwidth.c) and the VOLK
+ * comparison (volk.c).
  */
 #ifndef BKBENCH_H
 #define BKBENCH_H
@@ -8,50 +9,48 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Monotonic time in nanoseconds. */
-uint64_t bb_now_ns(void);
-
-/* 64-byte-aligned, zeroed, and touched (so no page fault lands in a timing). */
+/* 64-byte-aligned (2 MiB and huge pages from 4 MiB), zeroed and touched, so
+   that no page fault lands in a timed batch. */
 void *bb_alloc(size_t bytes);
 void bb_free(void *p);
-
-/* ---- statistics over repeated batches ----------------------------------- */
-
-typedef struct bb_stats {
-    double median, q1, q3, min; /* of the per-call (or per-pass) times, ns */
-} bb_stats;
-
-/* Sorts xs in place. */
-bb_stats bb_summarise(double *xs, size_t n);
 
 /*
  * Fills a and b (n elements of dtype each) with the benchmark's values, and k
  * and v (one element each, up to 16 bytes) with the scale factor and the fill
- * value. The values keep every in-place op finite and normal however often
- * it repeats: floats a in [1, 2), b = +-1, k = -1, v = 1.5; complex a with
- * components in [1, 2), b in {1, -1, i, -i}, k = i, v = 1+2i; integers
- * random a, odd random b, k = 3, v = 7 (integers wrap, at the same speed).
- * Returns 0, or -1 for an unknown dtype.
+ * value; bufkern_bench/values.py makes the same for Python. The values keep
+ * every in-place op finite and normal however often it repeats: floats a in
+ * [1, 2), b = +-1, k = -1, v = 1.5; complex a with components in [1, 2), b in
+ * {1, -1, i, -i}, k = i, v = 1+2i; integers random a, odd random b, k = 3,
+ * v = 7 (integers wrap, at the same speed). Returns 0, or -1 for an unknown
+ * dtype.
  */
 int bb_init_buffers(const char *dtype, void *a, void *b, size_t n, void *k, void *v);
 
 /* ---- bandwidth (bandwidth.c) -------------------------------------------- */
 
 /*
- * The four access patterns of the kernels, with the traffic one pass over an
- * array of `bytes` bytes moves (what GB/s is computed from, for the loops
- * here and for the kernels alike):
+ * The access patterns of the kernels. A pass runs over `bytes` bytes per
+ * array; the bytes it moves are counted in bufkern_bench/patterns.py, for
+ * these loops and the kernels alike.
  *
- *   read   like sum:            reads a                 traffic 1 x bytes
- *   rmw    like scale:          reads and writes a      traffic 2 x bytes
- *   r2w1   like multiply, add:  reads a and b, writes a traffic 3 x bytes
- *   write  like fill:           writes a                traffic 1 x bytes
+ *   read   like sum, min, max:  reads a
+ *   read2  like dot:            reads a and b
+ *   rmw    like scale:          reads and writes a
+ *   r2w1   like add, multiply:  reads a and b, writes a
+ *   write  like fill:           writes a
+ *   r1wh   like absolute of complex: reads a, writes bytes / 2 of c
  */
-typedef enum bb_pattern { BB_READ, BB_RMW, BB_R2W1, BB_WRITE, BB_NPATTERNS } bb_pattern;
+typedef enum bb_pattern {
+    BB_READ,
+    BB_READ2,
+    BB_RMW,
+    BB_R2W1,
+    BB_WRITE,
+    BB_R1WH,
+    BB_NPATTERNS
+} bb_pattern;
 
 extern const char *const bb_pattern_names[BB_NPATTERNS];
-extern const unsigned bb_pattern_traffic[BB_NPATTERNS]; /* passes over `bytes` */
-extern const unsigned bb_pattern_arrays[BB_NPATTERNS];  /* arrays in the working set */
 
 /*
  * The vector widths the loops are compiled for: on x86-64 0 = SSE2 (16
@@ -63,11 +62,12 @@ const char *bb_isa_name(int isa);
 int bb_isa_supported(int isa);
 
 /*
- * One pass of the pattern over a (and b for r2w1), `bytes` bytes each, with
- * the loops of one width; nt selects non-temporal stores (writing patterns
- * only, when bb_have_nt()).
+ * One pass of the pattern over a (b for read2 and r2w1, c for r1wh), `bytes`
+ * bytes each, with the loops of one width; nt selects non-temporal stores
+ * (writing patterns only, when bb_have_nt()).
  */
-void bb_pattern_pass(bb_pattern p, int nt, int isa, void *a, const void *b, size_t bytes);
+void bb_pattern_pass(bb_pattern p, int nt, int isa, void *a, const void *b, void *c,
+                     size_t bytes);
 int bb_have_nt(void);
 
 /* ---- VOLK (volk.c, only when VOLK was found) ---------------------------- */
@@ -75,7 +75,7 @@ int bb_have_nt(void);
 #ifdef BKBENCH_HAVE_VOLK
 typedef struct bb_volk_case {
     const char *volk_name; /* e.g. "volk_32f_x2_add_32f" */
-    const char *op;        /* bufkern op: sum scale mul add fill */
+    const char *op;        /* bufkern op, by its C name: sum scale mul add */
     const char *dtype;     /* bufkern dtype */
     /*
      * One call each, in place on a (and b), n elements, with the scalar k

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # The benchmark: installs what it needs, builds the C driver (Release) and the
-# Python module, then runs bench/run.py with this script's arguments
-# (--quick for a run under a minute; --help for the rest).
+# Python module, then runs bench/run.py (the package bench/bufkern_bench) with
+# this script's arguments (--quick for a run of about a minute; --help for the
+# rest, e.g. --out DIR).
 #
-#   bash tools/bench.sh            # full run, about 8 minutes on a 2-core machine
-#   bash tools/bench.sh --quick    # under a minute
+#   bash tools/bench.sh            # full run, about 10 minutes on a 2-core machine
+#   bash tools/bench.sh --quick    # about a minute
 #
-# Results: bench/results/results.md (tables, goals), results.json, *.png.
+# Results: bench/results/ (ignored by git but for summary.md and the three
+# plots the README shows): results.md, summary.md, results.json, *.png.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
@@ -37,7 +39,6 @@ fi
 "$PY" "$PWD/bench/run.py" --bkbench "$PWD/$BUILD/bench/bkbench" --out "$PWD/bench/results" "$@"
 
 echo
-echo "bench.sh: table and goals: bench/results/results.md"
-echo "bench.sh: every figure:    bench/results/results.json"
-echo "bench.sh: plots:           bench/results/gbps_<op>.png, bench/results/speedup_vs_numpy.png"
-echo "bench.sh: hyperfine:       bench/results/hyperfine/"
+echo "bench.sh: tables and goals: bench/results/results.md (summary: summary.md)"
+echo "bench.sh: every figure:     bench/results/results.json"
+echo "bench.sh: plots:            bench/results/{speedup_vs_numpy,ceiling_fraction,thread_scaling}.png"

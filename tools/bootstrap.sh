@@ -16,8 +16,11 @@ APT_PACKAGES=(
   hyperfine                                     # bench: targets as whole commands
   libvolk2-dev                                  # bench: the C peer
 )
-PIP_PACKAGES=(numpy pytest hypothesis matplotlib threadpoolctl scikit-build-core cmake ninja "dask[array]" distributed)
-PY_IMPORTS=(numpy pytest hypothesis matplotlib threadpoolctl scikit_build_core dask.array distributed)
+PIP_PACKAGES=(numpy pytest hypothesis matplotlib threadpoolctl scikit-build-core cmake ninja
+              "dask[array]" distributed       # bufkern.dask and its tests
+              tqdm simsimd)                   # bench: progress bars, the SIMD peer on dot
+PY_IMPORTS=(numpy pytest hypothesis matplotlib threadpoolctl scikit_build_core dask.array distributed
+            tqdm simsimd)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

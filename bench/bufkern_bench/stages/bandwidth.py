@@ -1,0 +1,54 @@
+"""The ceilings: the C driver's bandwidth loops (bench/bandwidth.c) for each
+access pattern, at every bytes-per-array size the kernels are compared at,
+at every vector width, with ordinary and (writing patterns) streaming
+stores, on one thread and on all cores."""
+
+from __future__ import annotations
+
+from .. import patterns
+from ..timing import measure
+
+WRITING = {"rmw", "r2w1", "write", "r1wh"}
+LARGE = 64 << 20  # from here a single pass fills a batch
+
+
+def sizes(cfg) -> list:
+    s = set(cfg.cache_bytes) | set(cfg.mid_bytes) | set(cfg.target_bytes)
+    if cfg.large_bytes:
+        s.add(cfg.large_bytes)
+    return sorted(s)
+
+
+def run(ctx) -> list:
+    d, cfg = ctx.driver, ctx.cfg
+    info = d.info
+    rows = []
+    todo = sizes(cfg)
+    with ctx.bar("bandwidth", len(todo)) as bar:
+        for nbytes in todo:
+            bar.set_postfix_str(f"{nbytes >> 10} KiB per array")
+            d.bwbuf(nbytes)
+            subs, meta = [], []
+            for p in info["patterns"]:
+                if p not in patterns.PATTERNS:
+                    continue  # a loop the byte accounting does not know
+                stores = ["ordinary"] + (["streaming"] if p in WRITING and
+                                         info["streaming_stores"] else [])
+                for st in stores:
+                    for isa in info["isas"]:
+                        for t in ctx.thread_counts(nbytes):
+                            subs.append(d.pattern(p, st, isa, t))
+                            meta.append((p, st, isa, t))
+            large = nbytes >= LARGE
+            ms = measure(subs, cfg.reps_large if large else cfg.reps, 0 if large else cfg.batch_s)
+            for (p, st, isa, t), m in zip(meta, ms):
+                traffic = patterns.traffic(p, nbytes)
+                q1, med, q3 = m.q
+                rows.append({"pattern": p, "stores": st, "isa": isa, "threads": t,
+                             "bytes": nbytes, "traffic_bytes": traffic, "iters": m.iters,
+                             "gbps": traffic / med, "gbps_lo": traffic / q3,
+                             "gbps_hi": traffic / q1, "samples_ns": [round(x, 1) for x in m.ns]})
+            bar.update(1)
+    d.bwbuf(0)
+    ctx.ceiling_rows = rows
+    return rows
