@@ -8,9 +8,9 @@
 #               regression inputs, then BUFKERN_FUZZ_SECONDS (55) on 2 workers
 #   fuzz-py     regression tests of past findings (tests/reliability/test_findings.py),
 #               then the differential Python fuzzer vs NumPy, BUFKERN_PYFUZZ_SECONDS (60)
-#   valgrind    ctest entries under valgrind memcheck (the big op groups,
-#               c.{sum,scale,mul,add,fill} and c.large.*, only with
-#               BUFKERN_THOROUGH=1: they take ~23 minutes under valgrind)
+#   valgrind    ctest entries under valgrind memcheck (the op groups, c.<op>
+#               and c.large.<op> for every op of the op table, only with
+#               BUFKERN_THOROUGH=1: they take well over 20 minutes under valgrind)
 #   asan-py     tests/python, leak-check paths and a fuzz slice against the
 #               extension built with ASan+UBSan (LD_PRELOAD of gcc's runtimes)
 #   leaks       every API path many times: tracemalloc, RSS, refcounts

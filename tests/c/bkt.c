@@ -1,6 +1,6 @@
 /*
- * bkt.c - the harness: dtype table, random data, reference results and the
- * rules by which a target's result is accepted.
+ * bkt.c - the harness: state and reporting, random data, and one call of an
+ * op judged against the shared reference and the scalar target.
  */
 #include "bkt.h"
 
@@ -13,69 +13,7 @@
 
 bkt_state bkt;
 
-const char *const bkt_op_names[BKT_NOPS] = {"sum", "scale", "mul", "add", "fill"};
 const char *const bkt_mode_names[BKT_NMODES] = {"any", "finite", "intval", "special", "zeros"};
-
-/* ---- the dtype table, from BK_DTYPES ------------------------------------ */
-
-#define BKT_KIND_float BKT_FLOAT
-#define BKT_KIND_sint BKT_SINT
-#define BKT_KIND_uint BKT_UINT
-#define BKT_KIND_cplx BKT_COMPLEX
-
-#define BKT_X_THUNKS(name, ENUM, T, S, kind, R, RENUM)                                   \
-    static void bkt_sum_##name(const void *a, size_t n, void *out) {           \
-        S s = bk_sum_##name((const T *)a, n);                                  \
-        memcpy(out, &s, sizeof s);                                             \
-    }                                                                          \
-    static void bkt_scale_##name(void *a, size_t n, const void *k) {           \
-        T x;                                                                   \
-        memcpy(&x, k, sizeof x);                                               \
-        bk_scale_##name((T *)a, n, x);                                         \
-    }                                                                          \
-    static void bkt_mul_##name(void *a, const void *b, size_t n) {             \
-        bk_mul_##name((T *)a, (const T *)b, n);                                \
-    }                                                                          \
-    static void bkt_add_##name(void *a, const void *b, size_t n) {             \
-        bk_add_##name((T *)a, (const T *)b, n);                                \
-    }                                                                          \
-    static void bkt_fill_##name(void *a, size_t n, const void *v) {            \
-        T x;                                                                   \
-        memcpy(&x, v, sizeof x);                                               \
-        bk_fill_##name((T *)a, n, x);                                          \
-    }
-BK_DTYPES(BKT_X_THUNKS)
-#undef BKT_X_THUNKS
-
-const bkt_dtype bkt_dtypes[] = {
-#define BKT_X_ROW(name, ENUM, T, S, kind, R, RENUM)                                      \
-    {#name,          ENUM,          sizeof(T),     sizeof(S),     BKT_KIND_##kind,                 \
-     bkt_sum_##name, bkt_scale_##name, bkt_mul_##name, bkt_add_##name, bkt_fill_##name},
-    BK_DTYPES(BKT_X_ROW)
-#undef BKT_X_ROW
-};
-const size_t bkt_ndtypes = sizeof bkt_dtypes / sizeof bkt_dtypes[0];
-
-void bkt_call(const bkt_dtype *d, int op, void *a, const void *b, size_t n, const void *k,
-              void *sum_out) {
-    switch (op) {
-    case BKT_SUM:
-        d->sum(a, n, sum_out);
-        break;
-    case BKT_SCALE:
-        d->scale(a, n, k);
-        break;
-    case BKT_MUL:
-        d->mul(a, b, n);
-        break;
-    case BKT_ADD:
-        d->add(a, b, n);
-        break;
-    case BKT_FILL:
-        d->fill(a, n, k);
-        break;
-    }
-}
 
 /* ---- state and reporting ------------------------------------------------ */
 
@@ -119,6 +57,12 @@ void bkt_use(size_t t) {
     }
 }
 
+size_t bkt_nth_target(size_t i) {
+    if (i == 0)
+        return bkt.scalar;
+    return i <= bkt.scalar ? i - 1 : i;
+}
+
 unsigned char *bkt_reserve(bkt_buf *b, size_t bytes) {
     if (bytes > b->cap) {
         size_t cap = (bytes + 63) / 64 * 64;
@@ -131,6 +75,16 @@ unsigned char *bkt_reserve(bkt_buf *b, size_t bytes) {
         b->cap = cap;
     }
     return b->p;
+}
+
+size_t bkt_first_diff(const void *x, const void *y, size_t len) {
+    const unsigned char *p = x, *q = y;
+    if (memcmp(p, q, len) == 0)
+        return len;
+    size_t i = 0;
+    while (p[i] == q[i])
+        i++;
+    return i;
 }
 
 /* ---- random data ---------------------------------------------------------- */
@@ -187,15 +141,6 @@ enum {
     BKT_NFINITE_SMALL = 17, /* the same count in both tables */
 };
 
-static void bkt_put_real(void *p, size_t rs, double v) {
-    if (rs == 4) {
-        float f = (float)v; /* callers pass values within float's range */
-        memcpy(p, &f, 4);
-    } else {
-        memcpy(p, &v, 8);
-    }
-}
-
 static void bkt_put_special(void *p, size_t rs, size_t i) {
     if (rs == 4)
         memcpy(p, &bkt_special32[i], 4);
@@ -208,7 +153,10 @@ static double bkt_moderate(int span) {
     uint64_t r = bkt_rand();
     double m = 1.0 + (double)(r >> 12) * 0x1p-52;
     int e = (int)((r >> 1) % (uint64_t)(2 * span + 1)) - span;
-    return (r & 1 ? -m : m) * ldexp(1.0, e);
+    const uint64_t pow2 = (uint64_t)(1023 + e) << 52; /* 2^e: |e| is small */
+    double scale;
+    memcpy(&scale, &pow2, 8);
+    return (r & 1 ? -m : m) * scale;
 }
 
 static void bkt_gen_real(void *p, size_t rs, size_t n, int mode) {
@@ -224,10 +172,11 @@ static void bkt_gen_real(void *p, size_t rs, size_t n, int mode) {
         case 3:
         case 4:
         case 5:
-            bkt_put_real(p, rs, bkt_moderate(8));
+            bkr_put_real(p, rs, bkt_moderate(8));
             return;
         default:
-            bkt_put_special(p, rs, (size_t)((r >> 8) % (rs == 4 ? BKT_NSPECIAL32 : BKT_NSPECIAL64)));
+            bkt_put_special(p, rs,
+                            (size_t)((r >> 8) % (rs == 4 ? BKT_NSPECIAL32 : BKT_NSPECIAL64)));
             return;
         }
     case BKT_GEN_INTVAL: {
@@ -237,19 +186,19 @@ static void bkt_gen_real(void *p, size_t rs, size_t n, int mode) {
             amax /= 2;
         int64_t span = (int64_t)amax;
         int64_t v = (int64_t)((r >> 8) % (uint64_t)(2 * span + 1)) - span;
-        bkt_put_real(p, rs, v == 0 && (r & 1) ? -0.0 : (double)v);
+        bkr_put_real(p, rs, v == 0 && (r & 1) ? -0.0 : (double)v);
         return;
     }
     case BKT_GEN_ZEROS:
-        bkt_put_real(p, rs, -0.0);
+        bkr_put_real(p, rs, -0.0);
         return;
     default: /* BKT_GEN_FINITE, BKT_GEN_SPECIAL (specials are added later) */
         if ((r & 31) == 0)
             bkt_put_special(p, rs, (size_t)((r >> 8) % BKT_NFINITE_SMALL));
         else if ((r & 31) == 1)
-            bkt_put_real(p, rs, bkt_moderate(40));
+            bkr_put_real(p, rs, bkt_moderate(40));
         else
-            bkt_put_real(p, rs, bkt_moderate(3));
+            bkr_put_real(p, rs, bkt_moderate(3));
         return;
     }
 }
@@ -264,77 +213,13 @@ static uint64_t bkt_int_special(size_t bytes, size_t i) {
     return v[i % (sizeof v / sizeof v[0])] & ones;
 }
 
-static void bkt_put_int(void *p, size_t bytes, uint64_t v) {
-    switch (bytes) {
-    case 1: {
-        uint8_t x = (uint8_t)v;
-        memcpy(p, &x, 1);
-        break;
-    }
-    case 2: {
-        uint16_t x = (uint16_t)v;
-        memcpy(p, &x, 2);
-        break;
-    }
-    case 4: {
-        uint32_t x = (uint32_t)v;
-        memcpy(p, &x, 4);
-        break;
-    }
-    default:
-        memcpy(p, &v, 8);
-        break;
-    }
-}
-
-/* The element at p as a 64-bit integer, sign- or zero-extended. */
-static uint64_t bkt_get_int(const void *p, size_t bytes, int is_signed) {
-    switch (bytes) {
-    case 1:
-        if (is_signed) {
-            int8_t x;
-            memcpy(&x, p, 1);
-            return (uint64_t)(int64_t)x;
-        } else {
-            uint8_t x;
-            memcpy(&x, p, 1);
-            return x;
-        }
-    case 2:
-        if (is_signed) {
-            int16_t x;
-            memcpy(&x, p, 2);
-            return (uint64_t)(int64_t)x;
-        } else {
-            uint16_t x;
-            memcpy(&x, p, 2);
-            return x;
-        }
-    case 4:
-        if (is_signed) {
-            int32_t x;
-            memcpy(&x, p, 4);
-            return (uint64_t)(int64_t)x;
-        } else {
-            uint32_t x;
-            memcpy(&x, p, 4);
-            return x;
-        }
-    default: {
-        uint64_t x;
-        memcpy(&x, p, 8);
-        return x;
-    }
-    }
-}
-
 /* Overwrites a few finite values with NaN, +inf or -inf, in one of five mixes. */
-static void bkt_add_specials(const bkt_dtype *d, unsigned char *p, size_t n) {
+static void bkt_add_specials(const bkr_dtype *d, unsigned char *p, size_t n) {
     static const double nan_inf[5][2] = {
         {NAN, 0}, {INFINITY, 0}, {-INFINITY, 0}, {INFINITY, -INFINITY}, {NAN, -INFINITY}};
     if (!n)
         return;
-    const size_t rs = bkt_real_size(d), nreal = d->size / rs;
+    const size_t rs = d->real_size, nreal = d->size / rs;
     const size_t mix = bkt_below(5);
     for (int s = 0; s < 2; s++) {
         double v = nan_inf[mix][s];
@@ -342,418 +227,152 @@ static void bkt_add_specials(const bkt_dtype *d, unsigned char *p, size_t n) {
             continue;
         for (size_t c = 1 + bkt_below(2); c > 0; c--) {
             size_t i = bkt_below(n), comp = bkt_below(nreal);
-            bkt_put_real(p + i * d->size + comp * rs, rs, v);
+            bkr_put_real(p + i * d->size + comp * rs, rs, v);
         }
     }
 }
 
-void bkt_gen(const bkt_dtype *d, void *dst, size_t n, int mode) {
+void bkt_gen(const bkr_dtype *d, void *dst, size_t n, int mode) {
     unsigned char *p = dst;
-    if (bkt_is_fp(d)) {
-        const size_t rs = bkt_real_size(d), nreal = n * (d->size / rs);
+    if (bkr_is_fp(d)) {
+        const size_t rs = d->real_size, nreal = n * (d->size / rs);
         for (size_t i = 0; i < nreal; i++)
             bkt_gen_real(p + i * rs, rs, n, mode);
         if (mode == BKT_GEN_SPECIAL)
             bkt_add_specials(d, p, n);
         if (mode == BKT_GEN_ZEROS && n && (bkt_rand() & 1))
-            bkt_put_real(p + bkt_below(nreal) * rs, rs, 0.0);
+            bkr_put_real(p + bkt_below(nreal) * rs, rs, 0.0);
         return;
     }
     if (mode == BKT_GEN_ZEROS) {
         /* One extreme everywhere: the worst case for narrow accumulators. */
-        size_t which = d->kind == BKT_SINT ? (bkt_rand() & 1 ? 6 : 7) : 4; /* min, max; max */
+        size_t which = d->kind == BKR_SINT ? (bkt_rand() & 1 ? 6 : 7) : 4; /* min, max; max */
         uint64_t v = bkt_int_special(d->size, which);
         for (size_t i = 0; i < n; i++)
-            bkt_put_int(p + i * d->size, d->size, v);
+            bkr_put_int(p + i * d->size, d->size, v);
         return;
     }
     for (size_t i = 0; i < n; i++) {
         uint64_t r = bkt_rand();
-        bkt_put_int(p + i * d->size, d->size,
+        bkr_put_int(p + i * d->size, d->size,
                     (r & 3) ? bkt_rand() : bkt_int_special(d->size, (size_t)(r >> 8)));
     }
 }
 
-/* ---- elementwise reference ---------------------------------------------- */
+/* ---- one call, its reference and its judgement ---------------------------- */
 
-/* The products are stored in volatiles so that no compiler contracts them
- * with the following add into an FMA, whatever the flags. */
-static void bkt_cmul_f(float xr, float xi, float yr, float yi, float *re, float *im) {
-    volatile float p1 = xr * yr, p2 = xi * yi, p3 = xr * yi, p4 = xi * yr;
-    *re = p1 - p2;
-    *im = p3 + p4;
-}
-static void bkt_cmul_d(double xr, double xi, double yr, double yi, double *re, double *im) {
-    volatile double p1 = xr * yr, p2 = xi * yi, p3 = xr * yi, p4 = xi * yr;
-    *re = p1 - p2;
-    *im = p3 + p4;
-}
+static bkt_buf want_buf, scalar_buf;
 
-void bkt_ref_elementwise(const bkt_dtype *d, int op, void *out, const void *a, const void *b,
-                         size_t n, const void *k) {
-    unsigned char *o = out;
-    const unsigned char *pa = a, *pb = b;
-    const size_t sz = d->size;
-    for (size_t i = 0; i < n; i++) {
-        const unsigned char *x = pa + i * sz;
-        const unsigned char *y = op == BKT_SCALE ? (const unsigned char *)k : pb + i * sz;
-        unsigned char *r = o + i * sz;
-        if (op == BKT_FILL) {
-            memcpy(r, k, sz);
-            continue;
-        }
-        switch (d->kind) {
-        case BKT_SINT:
-        case BKT_UINT: {
-            uint64_t u = bkt_get_int(x, sz, 0), v = bkt_get_int(y, sz, 0);
-            bkt_put_int(r, sz, op == BKT_ADD ? u + v : u * v);
-            break;
-        }
-        case BKT_FLOAT:
-            if (sz == 4) {
-                float u, v, w;
-                memcpy(&u, x, 4);
-                memcpy(&v, y, 4);
-                w = op == BKT_ADD ? u + v : u * v;
-                memcpy(r, &w, 4);
-            } else {
-                double u, v, w;
-                memcpy(&u, x, 8);
-                memcpy(&v, y, 8);
-                w = op == BKT_ADD ? u + v : u * v;
-                memcpy(r, &w, 8);
-            }
-            break;
-        case BKT_COMPLEX:
-            if (sz == 8) {
-                float u[2], v[2], w[2];
-                memcpy(u, x, 8);
-                memcpy(v, y, 8);
-                if (op == BKT_ADD) {
-                    w[0] = u[0] + v[0];
-                    w[1] = u[1] + v[1];
-                } else {
-                    bkt_cmul_f(u[0], u[1], v[0], v[1], &w[0], &w[1]);
-                }
-                memcpy(r, w, 8);
-            } else {
-                double u[2], v[2], w[2];
-                memcpy(u, x, 16);
-                memcpy(v, y, 16);
-                if (op == BKT_ADD) {
-                    w[0] = u[0] + v[0];
-                    w[1] = u[1] + v[1];
-                } else {
-                    bkt_cmul_d(u[0], u[1], v[0], v[1], &w[0], &w[1]);
-                }
-                memcpy(r, w, 16);
-            }
-            break;
-        }
-    }
-}
-
-/* ---- comparison ---------------------------------------------------------- */
-
-double bkt_get_real(const void *p, size_t rs) {
-    if (rs == 4) {
-        float f;
-        memcpy(&f, p, 4);
-        return f;
-    }
-    double v;
-    memcpy(&v, p, 8);
-    return v;
-}
-
-/* Same bits, or both NaN. */
-static int bkt_real_same(const unsigned char *x, const unsigned char *y, size_t rs) {
-    if (memcmp(x, y, rs) == 0)
-        return 1;
-    return isnan(bkt_get_real(x, rs)) && isnan(bkt_get_real(y, rs));
-}
-
-static double bkt_ulp(double m, size_t rs) {
-    if (rs == 4)
-        return m < FLT_MIN ? 0x1p-149 : ldexp(1.0, ilogb(m) - 23);
-    return m < DBL_MIN ? 0x1p-1074 : ldexp(1.0, ilogb(m) - 52);
-}
-
-/* hi + lo = x * y exactly, for finite products that do not overflow. */
-static void bkt_two_prod(double x, double y, double *hi, double *lo) {
-    *hi = x * y;
-    *lo = fma(x, y, -*hi);
-}
-/* hi + lo = x + y exactly. */
-static void bkt_two_sum(double x, double y, double *hi, double *lo) {
-    double s = x + y, bb = s - x;
-    *hi = s;
-    *lo = (x - (s - bb)) + (y - bb);
-}
-/* p*q - r*s (sign = -1) or p*q + r*s (sign = +1), as hi + lo, nearly exactly. */
-static void bkt_dot2(double p, double q, double r, double s, double sign, double *hi,
-                     double *lo) {
-    double h1, l1, h2, l2, h, l;
-    bkt_two_prod(p, q, &h1, &l1);
-    bkt_two_prod(r, s, &h2, &l2);
-    bkt_two_sum(h1, sign * h2, &h, &l);
-    l += l1 + sign * l2;
-    *hi = h + l;
-    *lo = l - (*hi - h);
-}
-
-/* A complex product that is not bit-exact: finite and within 2 ulp of the
- * larger component of the exact product (what SPEC allows, e.g. for FMA). */
-static int bkt_complex_close(const unsigned char *got, const unsigned char *x,
-                             const unsigned char *y, size_t rs) {
-    double g[2], u[2], v[2], hi[2], lo[2];
-    for (int c = 0; c < 2; c++) {
-        g[c] = bkt_get_real(got + c * rs, rs);
-        u[c] = bkt_get_real(x + c * rs, rs);
-        v[c] = bkt_get_real(y + c * rs, rs);
-        if (!isfinite(g[c]) || !isfinite(u[c]) || !isfinite(v[c]))
-            return 0;
-    }
-    bkt_dot2(u[0], v[0], u[1], v[1], -1, &hi[0], &lo[0]);
-    bkt_dot2(u[0], v[1], u[1], v[0], +1, &hi[1], &lo[1]);
-    if (!isfinite(hi[0]) || !isfinite(hi[1]))
-        return 0;
-    const double m = fmax(fabs(hi[0]), fabs(hi[1]));
-    const double tol = 2 * bkt_ulp(m, rs);
-    for (int c = 0; c < 2; c++)
-        if (!(fabs((g[c] - hi[c]) - lo[c]) <= tol))
-            return 0;
-    return 1;
-}
-
-size_t bkt_mismatch(const bkt_dtype *d, int op, const void *got, const void *want, size_t n,
-                    const void *a0, const void *b0, const void *k, int strict,
-                    unsigned long long *inexact) {
-    const size_t sz = d->size;
-    if (n == 0 || memcmp(got, want, n * sz) == 0)
-        return n;
-    const unsigned char *g = got, *w = want, *x = a0, *y = b0;
-    const int exact_bits = op == BKT_FILL || !bkt_is_fp(d);
-    const int tolerant =
-        !strict && d->kind == BKT_COMPLEX && (op == BKT_MUL || op == BKT_SCALE);
-    const size_t rs = bkt_real_size(d);
-    for (size_t i = 0; i < n; i++) {
-        const unsigned char *gi = g + i * sz, *wi = w + i * sz;
-        if (memcmp(gi, wi, sz) == 0)
-            continue;
-        if (exact_bits)
-            return i;
-        int same = 1;
-        for (size_t c = 0; c < sz / rs; c++)
-            same &= bkt_real_same(gi + c * rs, wi + c * rs, rs);
-        if (same)
-            continue;
-        if (tolerant &&
-            bkt_complex_close(gi, x + i * sz, op == BKT_SCALE ? (const unsigned char *)k : y + i * sz,
-                              rs)) {
-            if (inexact)
-                (*inexact)++;
-            continue;
-        }
-        return i;
-    }
-    return n;
-}
-
-void bkt_fmt_elem(const bkt_dtype *d, const void *p, size_t i, char *buf, size_t cap) {
-    const unsigned char *e = (const unsigned char *)p + i * d->size;
-    switch (d->kind) {
-    case BKT_SINT:
-        snprintf(buf, cap, "%lld", (long long)(int64_t)bkt_get_int(e, d->size, 1));
-        break;
-    case BKT_UINT:
-        snprintf(buf, cap, "%llu", (unsigned long long)bkt_get_int(e, d->size, 0));
-        break;
-    case BKT_FLOAT:
-    case BKT_COMPLEX: {
-        const size_t rs = bkt_real_size(d);
-        size_t len = 0;
-        for (size_t c = 0; c < d->size / rs && len < cap; c++) {
-            uint64_t bits = bkt_get_int(e + c * rs, rs, 0);
-            len += (size_t)snprintf(buf + len, cap - len, "%s%a (0x%0*llx)", c ? ", " : "",
-                                    bkt_get_real(e + c * rs, rs), (int)rs * 2,
-                                    (unsigned long long)bits);
-        }
-        break;
-    }
-    }
-}
-
-/* ---- sums ------------------------------------------------------------------ */
-
-/* Reference for one real component: Neumaier's compensated sum in double, whose
- * error (about 2^-53 |sum| + n^2 2^-106 sum|x|) is far below any bound tested. */
-static void bkt_ref_fsum(const unsigned char *p, size_t n, size_t stride, size_t rs,
-                         bkt_fref *f) {
-    double s = 0, c = 0, abssum = 0;
-    memset(f, 0, sizeof *f);
-    f->all_zero = 1;
-    for (size_t i = 0; i < n; i++) {
-        const double x = bkt_get_real(p + i * stride, rs);
-        if (isnan(x)) {
-            f->nan = 1;
-        } else if (isinf(x)) {
-            if (x > 0)
-                f->pinf = 1;
-            else
-                f->ninf = 1;
-        } else {
-            const double t = s + x;
-            c += fabs(s) >= fabs(x) ? (s - t) + x : (x - t) + s;
-            s = t;
-            abssum += fabs(x);
-        }
-        if (x != 0)
-            f->all_zero = 0;
-        else if (!signbit(x))
-            f->pos_zero = 1;
-    }
-    f->hi = s + c;
-    f->lo = c - (f->hi - s);
-    f->abssum = abssum;
-}
-
-void bkt_ref_sum(const bkt_dtype *d, const void *a, size_t n, int mode, bkt_sumref *r) {
-    const unsigned char *p = a;
-    memset(r, 0, sizeof *r);
-    r->n = n;
-    if (!bkt_is_fp(d)) {
-        uint64_t s = 0;
-        for (size_t i = 0; i < n; i++)
-            s += bkt_get_int(p + i * d->size, d->size, d->kind == BKT_SINT);
-        r->isum = s;
+void bkt_reference(bkt_case *c) {
+    const bkr_op *o = &bkr_ops[c->op];
+    c->form = o->form;
+    c->od = bkr_result_dtype(c->op, c->d);
+    if (bkr_is_reduction(c->form)) {
+        o->red(c->d, &c->red, c->a0, c->b0, c->n);
         return;
     }
-    const size_t rs = bkt_real_size(d);
-    for (size_t c = 0; c < d->size / rs; c++)
-        bkt_ref_fsum(p + c * rs, n, d->size, rs, &r->fp[c]);
-    r->exact = mode == BKT_GEN_INTVAL;
+    unsigned char *w = bkt_reserve(&want_buf, c->n * c->od->size + 1);
+    c->rule = o->ew(c->d, w, c->a0, c->b0, c->k, c->n);
+    c->want = w;
 }
 
-static double bkt_bound(const bkt_sumref *r, const bkt_fref *f, size_t rs) {
-    const double eps = rs == 4 ? FLT_EPSILON : DBL_EPSILON;
-    const double n = r->n ? (double)r->n : 1;
-    /* SPEC: |err| <= 4 (log2 n + 1) eps sum|a|; the factor covers the
-     * reference's own rounding. */
-    return 4 * (log2(n) + 1) * eps * f->abssum * (1 + 0x1p-20);
+int bkt_has_inplace(const bkt_case *c) {
+    return bke_typed_entries[c->op][c->d->dt].call != NULL;
 }
 
-static int bkt_fsum_ok(double got, const bkt_sumref *r, const bkt_fref *f, size_t rs,
-                       char *msg, size_t cap) {
-    if (r->n == 0) {
-        if (got == 0 && !signbit(got))
-            return 1;
-        snprintf(msg, cap, "empty sum is %a, want +0.0", got);
-        return 0;
+int bkt_call(const bkt_case *c, enum bkt_api api, void *out, void *a, const void *b, void *res) {
+    if (api == BKT_GENERIC) {
+        const bke_generic *g = &bke_generic_entries[c->op];
+        return out ? g->out(c->d->dt, out, a, b, c->k, c->n)
+                   : g->call(c->d->dt, a, b, c->k, c->n, res);
     }
-    if (f->nan || (f->pinf && f->ninf)) {
-        if (isnan(got))
-            return 1;
-        snprintf(msg, cap, "got %a, want NaN (NaN in the data: %d, +inf and -inf: %d)", got,
-                 f->nan, f->pinf && f->ninf);
-        return 0;
-    }
-    if (f->pinf || f->ninf) {
-        if (isinf(got) && (got > 0) == (f->pinf != 0))
-            return 1;
-        snprintf(msg, cap, "got %a, want %cinf", got, f->pinf ? '+' : '-');
-        return 0;
-    }
-    if (f->all_zero) {
-        if (got == 0 && (signbit(got) != 0) == !f->pos_zero)
-            return 1;
-        snprintf(msg, cap, "sum of zeros is %a, want %s", got, f->pos_zero ? "+0.0" : "-0.0");
-        return 0;
-    }
-    if (r->exact) {
-        if (got == f->hi && f->lo == 0)
-            return 1;
-        snprintf(msg, cap, "sum of small integers is %a, want exactly %a", got, f->hi);
-        return 0;
-    }
-    const double err = fabs((got - f->hi) - f->lo), bound = bkt_bound(r, f, rs);
-    if (isfinite(got) && err <= bound)
-        return 1;
-    snprintf(msg, cap, "got %a, want %a (error %g > bound %g, sum|a| = %g)", got, f->hi, err,
-             bound, f->abssum);
-    return 0;
+    const bke_typed *e = &bke_typed_entries[c->op][c->d->dt];
+    if (out)
+        return e->out(out, a, b, c->k, c->n);
+    e->call(a, b, c->k, c->n, res);
+    return BK_OK;
 }
 
-static void bkt_sum_parts(const bkt_dtype *d, const void *s, double out[2]) {
-    const size_t rs = bkt_real_size(d);
-    const unsigned char *p = s;
-    out[0] = bkt_get_real(p, rs);
-    out[1] = d->kind == BKT_COMPLEX ? bkt_get_real(p + rs, rs) : 0;
+/* Reports element i of got against want, with the operands it came from. */
+static void report_elem(size_t t, const bkt_case *c, const char *against, const void *got,
+                        const void *want, size_t i) {
+    char g[128], w[128], x[128], y[128] = "";
+    const char *yname = "";
+    bkr_fmt_elem(c->od, got, i, g, sizeof g);
+    bkr_fmt_elem(c->od, want, i, w, sizeof w);
+    bkr_fmt_elem(c->d, c->a0, i, x, sizeof x);
+    if (c->form == BKR_BINARY) {
+        bkr_fmt_elem(c->d, c->b0, i, y, sizeof y);
+        yname = ", b = ";
+    } else if (bkr_has_k(c->form)) {
+        bkr_fmt_elem(c->d, c->k, 0, y, sizeof y);
+        yname = c->form == BKR_FILL ? ", v = " : ", k = ";
+    }
+    bkt_check(t, 0, "element %zu: got %s, %s %s (a = %s%s%s; rule: %s)", i, g, against, w, x,
+              yname, y, c->rule->name);
 }
 
-int bkt_sum_ok(const bkt_dtype *d, const void *got, const bkt_sumref *r, char *msg, size_t cap) {
-    if (!bkt_is_fp(d)) {
-        uint64_t g;
-        memcpy(&g, got, 8);
-        if (g == r->isum)
-            return 1;
-        if (d->kind == BKT_SINT)
-            snprintf(msg, cap, "got %lld, want %lld", (long long)g, (long long)r->isum);
-        else
-            snprintf(msg, cap, "got %llu, want %llu", (unsigned long long)g,
-                     (unsigned long long)r->isum);
-        return 0;
-    }
-    double g[2];
-    bkt_sum_parts(d, got, g);
-    const size_t rs = bkt_real_size(d);
-    for (size_t c = 0; c < d->size / rs; c++) {
-        if (!bkt_fsum_ok(g[c], r, &r->fp[c], rs, msg, cap)) {
-            if (d->kind == BKT_COMPLEX) {
-                size_t len = strlen(msg);
-                snprintf(msg + len, cap - len, " [%s part]", c ? "imaginary" : "real");
-            }
-            return 0;
+/* The scalar target's verdict on the current case: a SIMD target's result
+ * with the same bytes has the same verdict, without judging it again. */
+static int scalar_ok;
+
+void bkt_judge(size_t t, bkt_case *c, const void *got) {
+    const int is_scalar = t == bkt.scalar;
+    char msg[512] = "";
+    if (bkr_is_reduction(c->form)) {
+        bkt_check(t, bkr_red_ok(&c->red, got, msg, sizeof msg), "%s", msg);
+        if (is_scalar) {
+            memcpy(c->scalar_res, got, c->red.size);
+        } else {
+            msg[0] = 0;
+            bkt_check(t, bkr_red_agree(&c->red, got, c->scalar_res, msg, sizeof msg), "%s", msg);
         }
+        return;
     }
-    return 1;
+    const size_t n = c->n, bytes = n * c->od->size;
+    const int as_scalar = !is_scalar && scalar_ok && memcmp(got, scalar_buf.p, bytes) == 0;
+    size_t i = as_scalar ? n
+                         : bkr_mismatch(c->d, c->od, c->rule, c->form, got, c->want, n, c->a0,
+                                        c->b0, c->k, 0);
+    if (i < n) {
+        report_elem(t, c, "reference", got, c->want, i);
+    } else {
+        bkt_check(t, 1, "%s", "");
+        if (memcmp(got, c->want, bytes) != 0)
+            bkt.targets[t].inexact++;
+    }
+    if (is_scalar) {
+        scalar_ok = i == n;
+        memcpy(bkt_reserve(&scalar_buf, bytes + 1), got, bytes);
+        return;
+    }
+    i = as_scalar ? n
+                  : bkr_mismatch(c->d, c->od, c->rule, c->form, got, scalar_buf.p, n, c->a0,
+                                 c->b0, c->k, 1);
+    if (i < n)
+        report_elem(t, c, "scalar target", got, scalar_buf.p, i);
+    else
+        bkt_check(t, 1, "%s", "");
 }
 
-/* Class of a sum: NaN, +inf, -inf, finite. */
-static int bkt_class(double x) {
-    if (isnan(x))
-        return 0;
-    if (isinf(x))
-        return x > 0 ? 1 : 2;
-    return 3;
+/* ---- what the matrix runs ------------------------------------------------------ */
+
+size_t bkt_modes(enum bkr_form form, const bkr_dtype *d, const int **modes) {
+    static const int sums[] = {BKT_GEN_FINITE, BKT_GEN_INTVAL, BKT_GEN_SPECIAL, BKT_GEN_ZEROS};
+    static const int extremes[] = {BKT_GEN_FINITE, BKT_GEN_SPECIAL, BKT_GEN_ZEROS, BKT_GEN_ANY};
+    static const int ints[] = {BKT_GEN_ANY, BKT_GEN_ZEROS};
+    static const int any[] = {BKT_GEN_ANY};
+    if (!bkr_is_reduction(form))
+        return *modes = any, 1;
+    if (!bkr_is_fp(d))
+        return *modes = ints, 2;
+    return *modes = form == BKR_EXTREME ? extremes : sums, 4;
 }
 
-int bkt_sums_agree(const bkt_dtype *d, const void *x, const void *y, const bkt_sumref *r,
-                   char *msg, size_t cap) {
-    if (!bkt_is_fp(d)) {
-        if (memcmp(x, y, 8) == 0)
-            return 1;
-        uint64_t u, v;
-        memcpy(&u, x, 8);
-        memcpy(&v, y, 8);
-        snprintf(msg, cap, "got %llu, scalar target %llu", (unsigned long long)u,
-                 (unsigned long long)v);
-        return 0;
-    }
-    double u[2], v[2];
-    bkt_sum_parts(d, x, u);
-    bkt_sum_parts(d, y, v);
-    const size_t rs = bkt_real_size(d);
-    for (size_t c = 0; c < d->size / rs; c++) {
-        const int cu = bkt_class(u[c]), cv = bkt_class(v[c]);
-        const double tol = 2 * bkt_bound(r, &r->fp[c], rs);
-        const int zero_sign_differs =
-            r->fp[c].all_zero && (signbit(u[c]) != 0) != (signbit(v[c]) != 0);
-        if (cu != cv || zero_sign_differs || (cu == 3 && !(fabs(u[c] - v[c]) <= tol))) {
-            snprintf(msg, cap, "got %a, scalar target %a (more than %g apart, or not alike)",
-                     u[c], v[c], tol);
-            return 0;
-        }
-    }
-    return 1;
+size_t bkt_op_dtypes(size_t op, const bkr_dtype *dts[BK_NDTYPES]) {
+    size_t count = 0;
+    for (size_t i = 0; i < BK_NDTYPES; i++)
+        if (bkr_op_takes(op, (bk_dtype)i))
+            dts[count++] = &bkr_dtypes[i];
+    return count;
 }

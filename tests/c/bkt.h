@@ -1,11 +1,11 @@
 /*
  * bkt.h - the harness of bufkern's C tests.
  *
- * Every check compares what a target computes with an independent reference
- * written here (plain loops over the C types, not the library's
- * scalar_ops.h) and, for the SIMD targets, with the scalar target. The dtype
- * table is built from BK_DTYPES, so a new dtype is tested without changes here
- * as long as its kind (float, sint, uint, complex) is one of the four known.
+ * Every check compares what a target computes with the one shared reference
+ * (tests/common/reference.h: plain loops over the C types, not the library's
+ * kernels) and, for the SIMD targets, with the scalar target. Ops, dtypes and
+ * the entry points called come from BK_OPS and BK_DTYPES (tests/common), so a
+ * new op of a known form is tested once its reference exists.
  */
 #ifndef BKT_H
 #define BKT_H
@@ -14,41 +14,8 @@
 #include <stdint.h>
 
 #include "bufkern.h"
-
-/* ---- dtypes and ops ------------------------------------------------------ */
-
-enum bkt_kind { BKT_FLOAT, BKT_SINT, BKT_UINT, BKT_COMPLEX };
-enum bkt_op { BKT_SUM, BKT_SCALE, BKT_MUL, BKT_ADD, BKT_FILL, BKT_NOPS };
-
-typedef struct bkt_dtype {
-    const char *name;
-    bk_dtype dt;
-    size_t size;     /* bytes of one element */
-    size_t sum_size; /* bytes of the sum's result */
-    enum bkt_kind kind;
-    /* The typed entry points bk_<op>_<name>, behind untyped pointers. */
-    void (*sum)(const void *a, size_t n, void *out);
-    void (*scale)(void *a, size_t n, const void *k);
-    void (*mul)(void *a, const void *b, size_t n);
-    void (*add)(void *a, const void *b, size_t n);
-    void (*fill)(void *a, size_t n, const void *v);
-} bkt_dtype;
-
-extern const bkt_dtype bkt_dtypes[];
-extern const size_t bkt_ndtypes;
-extern const char *const bkt_op_names[BKT_NOPS];
-
-/* Size of one real component: the element for floats, half of it for complex. */
-static inline size_t bkt_real_size(const bkt_dtype *d) {
-    return d->kind == BKT_COMPLEX ? d->size / 2 : d->size;
-}
-static inline int bkt_is_fp(const bkt_dtype *d) {
-    return d->kind == BKT_FLOAT || d->kind == BKT_COMPLEX;
-}
-
-/* Runs op of dtype d through the typed API on the active target. */
-void bkt_call(const bkt_dtype *d, int op, void *a, const void *b, size_t n, const void *k,
-              void *sum_out);
+#include "entries.h"
+#include "reference.h"
 
 /* ---- state, targets, reporting -------------------------------------------- */
 
@@ -57,11 +24,12 @@ void bkt_call(const bkt_dtype *d, int op, void *a, const void *b, size_t n, cons
 typedef struct bkt_target {
     const char *name;
     unsigned long long checks, failed;
-    unsigned long long inexact; /* complex mul/scale within 2 ulp, not bit-exact */
+    unsigned long long inexact; /* elements accepted by a tolerance, not bit-exact */
 } bkt_target;
 
 typedef struct bkt_state {
     int thorough;
+    size_t max_len; /* the matrix skips longer arrays (--max-length) */
     uint64_t seed, rng;
     /* Targets under test: every compiled-in one the CPU supports, best first
      * (or only those named by --target=), and the scalar one, always. */
@@ -77,6 +45,9 @@ extern bkt_state bkt;
 
 /* Makes targets[t] active (a failure to do so is itself a failed check). */
 void bkt_use(size_t t);
+/* Target i of the order the checks run in: scalar first, as its results are
+ * what the others are compared with. */
+size_t bkt_nth_target(size_t i);
 
 /* Records one check for targets[t] (t == BKT_NO_TARGET: target-independent). */
 #define BKT_NO_TARGET ((size_t)-1)
@@ -106,53 +77,8 @@ enum bkt_mode {
 };
 extern const char *const bkt_mode_names[BKT_NMODES];
 
-/* Writes n elements at p (any address). */
-void bkt_gen(const bkt_dtype *d, void *p, size_t n, int mode);
-
-/* ---- references ----------------------------------------------------------- */
-
-/* out[i] = a[i] op b[i] (or op k), for every op but sum; out is any address. */
-void bkt_ref_elementwise(const bkt_dtype *d, int op, void *out, const void *a, const void *b,
-                         size_t n, const void *k);
-
-typedef struct bkt_fref {
-    double hi, lo;  /* the exact sum of the finite elements, nearly: hi + lo */
-    double abssum;  /* sum of |x| over the finite elements */
-    int nan, pinf, ninf;
-    int all_zero, pos_zero; /* every element is ±0; some element is +0 */
-} bkt_fref;
-
-typedef struct bkt_sumref {
-    size_t n;
-    uint64_t isum;   /* integers: the sum modulo 2^64 */
-    bkt_fref fp[2];  /* floats: [0]; complex: [0] re, [1] im */
-    int exact;       /* float data of small integers: the sum must be exact */
-} bkt_sumref;
-
-void bkt_ref_sum(const bkt_dtype *d, const void *a, size_t n, int mode, bkt_sumref *r);
-
-/* Checks a sum result (sum_size bytes at got) against r; explains in msg. */
-/* A float (rs 4) or double (rs 8) at any address, as a double. */
-double bkt_get_real(const void *p, size_t rs);
-int bkt_sum_ok(const bkt_dtype *d, const void *got, const bkt_sumref *r, char *msg, size_t cap);
-/* Checks two targets' sums agree: equal for integers, within twice the bound
- * (and of the same class: NaN, ±inf, ±0) for floats. */
-int bkt_sums_agree(const bkt_dtype *d, const void *x, const void *y, const bkt_sumref *r,
-                   char *msg, size_t cap);
-
-/*
- * Index of the first element of got[0..n) that does not match want[0..n), or
- * n. Integers and fill: identical bits. Float add/mul/scale: identical bits,
- * or both NaN. Complex mul/scale when !strict: as floats, or else finite and
- * within 2 ulp of the larger component of the exact product of a0[i] and
- * b0[i] (or k); *inexact counts those.
- */
-size_t bkt_mismatch(const bkt_dtype *d, int op, const void *got, const void *want, size_t n,
-                    const void *a0, const void *b0, const void *k, int strict,
-                    unsigned long long *inexact);
-
-/* Describes element i of p (bits and value) for messages. */
-void bkt_fmt_elem(const bkt_dtype *d, const void *p, size_t i, char *buf, size_t cap);
+/* Writes n elements of d at p (any address). */
+void bkt_gen(const bkr_dtype *d, void *p, size_t n, int mode);
 
 /* ---- buffers -------------------------------------------------------------- */
 
@@ -163,12 +89,68 @@ typedef struct bkt_buf {
 } bkt_buf;
 unsigned char *bkt_reserve(bkt_buf *b, size_t bytes);
 
+/* Offset of the first byte where x and y differ, or len. */
+size_t bkt_first_diff(const void *x, const void *y, size_t len);
+
+/* ---- one call, its reference and its judgement ------------------------------ */
+
+/*
+ * One call of op on n elements of d: the operands as they were before it
+ * (a0, b0, k: copies, so that overlapping layouts do not matter) and what
+ * the reference makes of them.
+ */
+typedef struct bkt_case {
+    size_t op;
+    enum bkr_form form;
+    const bkr_dtype *d, *od; /* the operands' dtype and the result's */
+    size_t n;
+    const unsigned char *a0, *b0, *k;
+    const bkr_rule *rule; /* elementwise: the reference's rule and result */
+    const unsigned char *want;
+    bkr_red red;                  /* reductions */
+    unsigned char scalar_res[32]; /* the scalar target's reduction, for the others */
+} bkt_case;
+
+/*
+ * Computes the reference of c (op, d, n, a0, b0, k set by the caller); an
+ * elementwise result goes into a buffer of the harness that the next call
+ * reuses.
+ */
+void bkt_reference(bkt_case *c);
+
+/* How bkt_call reaches the op: the typed or the dtype-generic entry points. */
+enum bkt_api { BKT_TYPED, BKT_GENERIC };
+
+/* Whether the typed library has an in-place form of c's op for its dtype. */
+int bkt_has_inplace(const bkt_case *c);
+
+/*
+ * Calls c's op on the active target: in place when out is NULL (a is then
+ * the destination), else into out; res receives a reduction's result.
+ * Returns the status (BK_OK for the typed in-place forms).
+ */
+int bkt_call(const bkt_case *c, enum bkt_api api, void *out, void *a, const void *b, void *res);
+
+/*
+ * Judges the result of c on targets[t]: got (n result elements, or a
+ * reduction's result) against the reference and, for a SIMD target, against
+ * the scalar target's result, which the harness keeps when t is the scalar
+ * target (so run that first: bkt_nth_target).
+ */
+void bkt_judge(size_t t, bkt_case *c, const void *got);
+
+/* The value modes a matrix case of c's form and dtype runs. */
+size_t bkt_modes(enum bkr_form form, const bkr_dtype *d, const int **modes);
+
+/* The dtypes op takes, in table order: *dts[0..count). */
+size_t bkt_op_dtypes(size_t op, const bkr_dtype *dts[BK_NDTYPES]);
+
 /* ---- test groups ------------------------------------------------------------ */
 
 void bkt_group_api(void);
 void bkt_group_dispatch(const char *initial, const char *expect, int have_expect);
 void bkt_group_special(void);
-void bkt_group_op(int op); /* the matrix of one op: every dtype, length, offset */
+void bkt_group_op(size_t op); /* the matrix of one op: every dtype, length, offset */
 void bkt_group_overlap(void);
 void bkt_group_edges(void);
 

@@ -1,7 +1,8 @@
 /*
- * test_api.c - the dispatch API and the environment override, the
- * dtype-generic API and its status codes, dtype names and sizes, and
- * directed cases whose expected values are written out by hand.
+ * test_api.c - the dispatch API and the environment override; the dtype and
+ * op tables as the library reports them (names, sizes, bk_op_takes), status
+ * codes, and the dtype-generic API: its errors, and its agreement with the
+ * typed one.
  */
 #include <float.h>
 #include <math.h>
@@ -13,6 +14,9 @@
 
 #ifndef BKT_COMPILED_TARGETS
 #error "BKT_COMPILED_TARGETS (the targets the build compiled in, comma-separated) is not defined"
+#endif
+#ifndef BKT_CMAKE_OPS
+#error "BKT_CMAKE_OPS (the ops tests/c/CMakeLists.txt read from bufkern.h) is not defined"
 #endif
 
 /* ---- dispatch ------------------------------------------------------------- */
@@ -174,17 +178,16 @@ void bkt_group_dispatch(const char *initial, const char *expect, int have_expect
               bk_target_name());
 }
 
-/* ---- the generic API, names, sizes, status codes ---------------------------- */
+/* ---- dtypes, ops and status codes -------------------------------------------- */
 
-static bkt_buf gbuf_a, gbuf_b, gbuf_c;
+static const bk_dtype invalid_dtypes[] = {BK_NDTYPES, (bk_dtype)(BK_NDTYPES + 7), (bk_dtype)-1};
+enum { NINVALID = sizeof invalid_dtypes / sizeof invalid_dtypes[0] };
 
-void bkt_group_api(void) {
+static void check_dtypes(void) {
     const size_t T = BKT_NO_TARGET;
     bkt_where("dtype table");
-    bkt_check(T, bkt_ndtypes == (size_t)BK_NDTYPES, "BK_NDTYPES = %d, the table has %zu rows",
-              (int)BK_NDTYPES, bkt_ndtypes);
-    for (size_t i = 0; i < bkt_ndtypes; i++) {
-        const bkt_dtype *d = &bkt_dtypes[i];
+    for (size_t i = 0; i < BK_NDTYPES; i++) {
+        const bkr_dtype *d = &bkr_dtypes[i];
         const char *nm = bk_dtype_name(d->dt);
         bkt_check(T, (size_t)d->dt == i, "%s has enum value %d, not %zu", d->name, (int)d->dt, i);
         bkt_check(T, nm && strcmp(nm, d->name) == 0, "bk_dtype_name(%s) = %s", d->name,
@@ -196,7 +199,7 @@ void bkt_group_api(void) {
         bkt_check(T, bk_dtype_sum_size(d->dt) == d->sum_size,
                   "bk_dtype_sum_size(%s) = %zu, want %zu", d->name, bk_dtype_sum_size(d->dt),
                   d->sum_size);
-        const size_t want_sum = d->kind == BKT_SINT || d->kind == BKT_UINT ? 8 : d->size;
+        const size_t want_sum = bkr_is_fp(d) ? d->size : 8;
         bkt_check(T, d->sum_size == want_sum, "the sum of %s has %zu bytes, want %zu", d->name,
                   d->sum_size, want_sum);
     }
@@ -207,440 +210,261 @@ void bkt_group_api(void) {
                   "bk_dtype_from_name(\"%s\") = %d, want BK_NDTYPES", bad_names[i],
                   (int)bk_dtype_from_name(bad_names[i]));
     bkt_check(T, bk_dtype_from_name(NULL) == BK_NDTYPES, "bk_dtype_from_name(NULL)");
-    const bk_dtype invalid[] = {BK_NDTYPES, (bk_dtype)(BK_NDTYPES + 7), (bk_dtype)-1};
-    for (size_t i = 0; i < 3; i++) {
-        bkt_check(T, bk_dtype_name(invalid[i]) == NULL, "bk_dtype_name(%d) is not NULL",
-                  (int)invalid[i]);
-        bkt_check(T, bk_dtype_size(invalid[i]) == 0 && bk_dtype_sum_size(invalid[i]) == 0,
-                  "sizes of invalid dtype %d are not 0", (int)invalid[i]);
+    for (size_t i = 0; i < NINVALID; i++) {
+        const bk_dtype bad = invalid_dtypes[i];
+        bkt_check(T, bk_dtype_name(bad) == NULL, "bk_dtype_name(%d) is not NULL", (int)bad);
+        bkt_check(T, bk_dtype_size(bad) == 0 && bk_dtype_sum_size(bad) == 0,
+                  "sizes of invalid dtype %d are not 0", (int)bad);
     }
-    const int codes[] = {BK_OK, BK_ERR_DTYPE, BK_ERR_NULL, BK_ERR_TARGET};
-    for (size_t i = 0; i < 4; i++) {
+}
+
+/* The dtype a magnitude of d gives, found apart from the tables: the float
+ * dtype of half d's size. */
+static bk_dtype real_of(const bkr_dtype *d) {
+    for (size_t i = 0; i < BK_NDTYPES; i++)
+        if (bkr_dtypes[i].kind == BKR_FLOAT && 2 * bkr_dtypes[i].size == d->size)
+            return (bk_dtype)i;
+    return BK_NDTYPES;
+}
+
+static void check_ops(void) {
+    const size_t T = BKT_NO_TARGET;
+    bkt_where("op table");
+    /* The group list ctest runs was read from bufkern.h by CMake: the same ops. */
+    char list[512] = "";
+    for (size_t op = 0; op < BKR_NOPS; op++)
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", op ? "," : "",
+                 bkr_ops[op].name);
+    bkt_check(T, strcmp(list, BKT_CMAKE_OPS) == 0,
+              "tests/c/CMakeLists.txt read the ops %s from bufkern.h, BK_OPS has %s",
+              BKT_CMAKE_OPS, list);
+    for (size_t op = 0; op < BKR_NOPS; op++) {
+        const bkr_op *o = &bkr_ops[op];
+        bkt_where("op table: %s", o->name);
+        bkt_check(T, bkr_op_index(o->name) == op, "op %s is listed twice", o->name);
+        for (size_t i = 0; i < BK_NDTYPES + NINVALID; i++) {
+            const int valid = i < BK_NDTYPES;
+            const bkr_dtype *d = valid ? &bkr_dtypes[i] : NULL;
+            const bk_dtype dt = valid ? d->dt : invalid_dtypes[i - BK_NDTYPES];
+            const int want = valid ? bkr_set_has(o->set, d->kind) : 0;
+            if (!bkt_check(T, want >= 0, "the tests do not know the dtype set %s", o->set))
+                continue;
+            bkt_check(T, bkr_op_takes(op, dt) == want,
+                      "BK_OPS_DTYPES %s %s of %s, but its set is %s",
+                      want ? "lacks" : "has", valid ? d->name : "an invalid dtype", o->name,
+                      o->set);
+            bk_dtype res = (bk_dtype)12345;
+            const int got = bk_op_takes(o->name, dt, &res);
+            bkt_check(T, got == want, "bk_op_takes(\"%s\", %d) = %d, want %d", o->name, (int)dt,
+                      got, want);
+            bkt_check(T, bk_op_takes(o->name, dt, NULL) == want,
+                      "bk_op_takes(\"%s\", %d, NULL) differs", o->name, (int)dt);
+            if (want) {
+                const bk_dtype wres =
+                    o->form == BKR_MAGNITUDE && d->kind == BKR_COMPLEX ? real_of(d) : dt;
+                bkt_check(T, res == wres,
+                          "bk_op_takes(\"%s\", %s) gives the result dtype %d, want %d", o->name,
+                          d->name, (int)res, (int)wres);
+            }
+        }
+    }
+    bkt_where("op table: unknown names");
+    static const char *const unknown[] = {"", "nonsense", "SUM", "su", "summ", "sum ", " abs"};
+    for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++)
+        for (size_t dt = 0; dt < BK_NDTYPES; dt++)
+            bkt_check(T, bk_op_takes(unknown[i], (bk_dtype)dt, NULL) == 0,
+                      "bk_op_takes(\"%s\", %zu) is not 0", unknown[i], dt);
+    bkt_check(T, bk_op_takes(NULL, BK_F64, NULL) == 0, "bk_op_takes(NULL, f64) is not 0");
+
+    bkt_where("status codes");
+    const int codes[] = {BK_OK, BK_ERR_DTYPE, BK_ERR_NULL, BK_ERR_TARGET, BK_ERR_EMPTY,
+                         BK_ERR_NOMEM};
+    enum { NCODES = sizeof codes / sizeof codes[0] };
+    for (size_t i = 0; i < NCODES; i++) {
         const char *s = bk_status_str(codes[i]);
         bkt_check(T, s && *s, "bk_status_str(%d) is empty", codes[i]);
+        bkt_check(T, i == 0 ? codes[i] == 0 : codes[i] < 0,
+                  "status %d: OK must be 0, errors negative", codes[i]);
         for (size_t j = 0; j < i; j++)
-            bkt_check(T, s && bk_status_str(codes[j]) && strcmp(s, bk_status_str(codes[j])) != 0,
-                      "status %d and %d have the same text", codes[i], codes[j]);
+            bkt_check(T, codes[i] != codes[j] && s && strcmp(s, bk_status_str(codes[j])) != 0,
+                      "status %d and %d have the same code or text", codes[i], codes[j]);
     }
-    bkt_check(T, bk_status_str(12345) != NULL, "bk_status_str(12345) is NULL");
-    bkt_check(T, BK_OK == 0 && BK_ERR_DTYPE < 0 && BK_ERR_NULL < 0 && BK_ERR_TARGET < 0,
-              "status codes: OK must be 0, errors negative");
+    const char *unknown_status = bk_status_str(12345);
+    bkt_check(T, unknown_status != NULL, "bk_status_str(12345) is NULL");
+    for (size_t i = 0; i < NCODES && unknown_status; i++)
+        bkt_check(T, strcmp(unknown_status, bk_status_str(codes[i])) != 0,
+                  "bk_status_str(12345) is the text of status %d", codes[i]);
+}
 
-    /* Status codes, on every target: a bad dtype, NULL where data is needed,
-     * NULL with n == 0 (fine); and nothing is written on error. */
-    unsigned char a[64], b[64], k[32], out[32], snap[64];
-    for (size_t t = 0; t < bkt.ntargets; t++) {
-        bkt_use(t);
-        for (size_t i = 0; i < bkt_ndtypes + 3; i++) {
-            const bk_dtype dt = i < bkt_ndtypes ? bkt_dtypes[i].dt : invalid[i - bkt_ndtypes];
-            const int valid = i < bkt_ndtypes;
-            const int bad = valid ? BK_OK : BK_ERR_DTYPE;
-            const char *nm = valid ? bkt_dtypes[i].name : "invalid";
-            bkt_where("status codes, dtype %s (%d)", nm, (int)dt);
-            bkt_random_bytes(a, sizeof a);
-            bkt_random_bytes(b, sizeof b);
-            memset(k, 0, sizeof k);
-            memcpy(snap, a, sizeof a);
-            memset(out, 0x5a, sizeof out);
-            int st;
-            st = bk_sum(dt, NULL, 0, out);
-            bkt_check(t, st == bad, "bk_sum(NULL, n=0) = %d, want %d", st, bad);
-            if (valid) {
-                unsigned char zero[32] = {0};
-                bkt_check(t, memcmp(out, zero, bkt_dtypes[i].sum_size) == 0,
-                          "the empty sum is not all zero bits (+0)");
-            } else {
-                bkt_check(t, out[0] == 0x5a, "bk_sum with a bad dtype wrote its result");
-            }
-            st = bk_sum(dt, NULL, 3, out);
-            bkt_check(t, st == (valid ? BK_ERR_NULL : BK_ERR_DTYPE), "bk_sum(NULL, n=3) = %d", st);
-            st = bk_sum(dt, a, 3, NULL);
-            bkt_check(t, st == (valid ? BK_ERR_NULL : BK_ERR_DTYPE), "bk_sum(out=NULL) = %d", st);
-            st = bk_scale(dt, NULL, 0, k);
-            bkt_check(t, st == bad, "bk_scale(NULL, n=0) = %d, want %d", st, bad);
-            st = bk_scale(dt, NULL, 3, k);
-            bkt_check(t, st == (valid ? BK_ERR_NULL : BK_ERR_DTYPE), "bk_scale(NULL, n=3) = %d", st);
-            st = bk_scale(dt, a, 3, NULL);
-            bkt_check(t, st == (valid ? BK_ERR_NULL : BK_ERR_DTYPE), "bk_scale(k=NULL) = %d", st);
-            st = bk_fill(dt, NULL, 0, k);
-            bkt_check(t, st == bad, "bk_fill(NULL, n=0) = %d, want %d", st, bad);
-            st = bk_fill(dt, NULL, 3, k);
-            bkt_check(t, st == (valid ? BK_ERR_NULL : BK_ERR_DTYPE), "bk_fill(NULL, n=3) = %d", st);
-            st = bk_fill(dt, a, 3, NULL);
-            bkt_check(t, st == (valid ? BK_ERR_NULL : BK_ERR_DTYPE), "bk_fill(v=NULL) = %d", st);
-            st = bk_mul(dt, NULL, NULL, 0);
-            bkt_check(t, st == bad, "bk_mul(NULL, NULL, n=0) = %d, want %d", st, bad);
-            st = bk_add(dt, NULL, NULL, 0);
-            bkt_check(t, st == bad, "bk_add(NULL, NULL, n=0) = %d, want %d", st, bad);
-            st = bk_mul(dt, a, NULL, 3);
-            bkt_check(t, st == (valid ? BK_ERR_NULL : BK_ERR_DTYPE), "bk_mul(b=NULL) = %d", st);
-            st = bk_add(dt, NULL, b, 3);
-            bkt_check(t, st == (valid ? BK_ERR_NULL : BK_ERR_DTYPE), "bk_add(a=NULL) = %d", st);
-            /* A bad dtype with valid pointers: refused, nothing written. */
-            if (!valid) {
-                st = bk_scale(dt, a, 3, k);
-                bkt_check(t, st == BK_ERR_DTYPE, "bk_scale(bad dtype) = %d", st);
-                st = bk_fill(dt, a, 3, k);
-                bkt_check(t, st == BK_ERR_DTYPE, "bk_fill(bad dtype) = %d", st);
-                st = bk_mul(dt, a, b, 3);
-                bkt_check(t, st == BK_ERR_DTYPE, "bk_mul(bad dtype) = %d", st);
-                st = bk_add(dt, a, b, 3);
-                bkt_check(t, st == BK_ERR_DTYPE, "bk_add(bad dtype) = %d", st);
-            }
-            bkt_check(t, memcmp(a, snap, sizeof a) == 0, "a call that failed modified a");
+/* ---- the generic API: errors -------------------------------------------------- */
+
+/*
+ * On targets[t], every op with every dtype, valid or not: a dtype the op does
+ * not take is BK_ERR_DTYPE whatever the pointers; NULL where data, a scalar,
+ * a result or out is needed is BK_ERR_NULL; NULL data with n == 0 is fine
+ * (min/max: BK_ERR_EMPTY, whatever a is); and a call that fails writes
+ * nothing.
+ */
+static void generic_errors(size_t t, size_t op) {
+    const bke_generic *g = &bke_generic_entries[op];
+    const enum bkr_form form = bkr_ops[op].form;
+    const int has_b = bkr_has_b(form), has_k = bkr_has_k(form);
+    unsigned char a[64], b[64], k[32], res[32], out[64], snap[64 * 4];
+    for (size_t i = 0; i < BK_NDTYPES + NINVALID; i++) {
+        const int valid = i < BK_NDTYPES;
+        const bk_dtype dt = valid ? (bk_dtype)i : invalid_dtypes[i - BK_NDTYPES];
+        const int takes = valid && bkr_op_takes(op, dt);
+        const int inplace = takes && (bkr_is_reduction(form) || form == BKR_FILL ||
+                                      bke_typed_entries[op][dt].call != NULL);
+        bkt_where("generic %s, dtype %s (%d)", bkr_ops[op].name,
+                  valid ? bkr_dtypes[i].name : "invalid", (int)dt);
+        bkt_random_bytes(a, sizeof a);
+        bkt_random_bytes(b, sizeof b);
+        bkt_random_bytes(k, sizeof k);
+        memset(res, 0x5a, sizeof res);
+        memset(out, 0x5a, sizeof out);
+        memcpy(snap, a, 64), memcpy(snap + 64, b, 64), memcpy(snap + 128, res, 32);
+        memcpy(snap + 160, out, 64);
+        const int dtype_err = inplace ? BK_OK : BK_ERR_DTYPE;
+        const int out_err = takes ? BK_OK : BK_ERR_DTYPE;
+        int st;
+#define BKT_WANT(call, want)                                                                 \
+    do {                                                                                     \
+        st = (call);                                                                         \
+        bkt_check(t, st == (want), "%s = %d, want %d", #call, st, (want));                   \
+    } while (0)
+        /* Refused dtypes, with every pointer valid: nothing written. */
+        if (!inplace) {
+            BKT_WANT(g->call(dt, a, b, k, 3, res), BK_ERR_DTYPE);
+            BKT_WANT(g->call(dt, NULL, NULL, NULL, 3, NULL), BK_ERR_DTYPE);
         }
+        if (g->out && !takes) {
+            BKT_WANT(g->out(dt, out, a, b, k, 3), BK_ERR_DTYPE);
+            BKT_WANT(g->out(dt, NULL, NULL, NULL, NULL, 3), BK_ERR_DTYPE);
+        }
+        /* NULL where something is needed. */
+        const int null_err = inplace ? BK_ERR_NULL : BK_ERR_DTYPE;
+        BKT_WANT(g->call(dt, NULL, b, k, 3, res), null_err);
+        if (has_b)
+            BKT_WANT(g->call(dt, a, NULL, k, 3, res), null_err);
+        if (has_k)
+            BKT_WANT(g->call(dt, a, b, NULL, 3, res), null_err);
+        if (bkr_is_reduction(form))
+            BKT_WANT(g->call(dt, a, b, k, 3, NULL), null_err);
+        if (g->out) {
+            const int onull = takes ? BK_ERR_NULL : BK_ERR_DTYPE;
+            BKT_WANT(g->out(dt, NULL, a, b, k, 3), onull);
+            BKT_WANT(g->out(dt, out, NULL, b, k, 3), onull);
+            if (has_b)
+                BKT_WANT(g->out(dt, out, a, NULL, k, 3), onull);
+            if (has_k)
+                BKT_WANT(g->out(dt, out, a, b, NULL, 3), onull);
+        }
+        /* Empty: NULL data is fine; min and max of nothing is an error. */
+        const int empty = form == BKR_EXTREME && inplace ? BK_ERR_EMPTY : dtype_err;
+        BKT_WANT(g->call(dt, NULL, NULL, k, 0, res), empty);
+        if (form == BKR_EXTREME)
+            BKT_WANT(g->call(dt, a, a, k, 0, res), empty);
+        if (g->out)
+            BKT_WANT(g->out(dt, NULL, NULL, NULL, k, 0), out_err);
+        if (form == BKR_EXTREME || !inplace || !bkr_is_reduction(form)) {
+            bkt_check(t, memcmp(res, snap + 128, 32) == 0,
+                      "a call that failed or had no result wrote one");
+        } else {
+            /* The empty sum and dot are zero (+0.0 for floats). */
+            static const unsigned char zero[32];
+            bkt_check(t, memcmp(res, zero, bkr_dtypes[dt].sum_size) == 0,
+                      "the empty %s is not all zero bits", bkr_ops[op].name);
+        }
+#undef BKT_WANT
+        bkt_check(t, memcmp(a, snap, 64) == 0 && memcmp(b, snap + 64, 64) == 0 &&
+                         memcmp(out, snap + 160, 64) == 0,
+                  "a call that failed (or had nothing to do) wrote into its operands");
     }
+}
 
-    /* The typed API with NULL and n == 0, on every target. */
-    for (size_t t = 0; t < bkt.ntargets; t++) {
-        bkt_use(t);
-        for (size_t i = 0; i < bkt_ndtypes; i++) {
-            const bkt_dtype *d = &bkt_dtypes[i];
-            unsigned char zero[32] = {0};
-            bkt_where("typed %s, NULL and n=0", d->name);
-            memset(out, 0x5a, sizeof out);
-            memset(k, 0, sizeof k);
-            d->sum(NULL, 0, out);
-            bkt_check(t, memcmp(out, zero, d->sum_size) == 0, "empty sum is not +0");
-            d->scale(NULL, 0, k);
-            d->mul(NULL, NULL, 0);
-            d->add(NULL, NULL, 0);
-            d->fill(NULL, 0, k);
+/* ---- generic == typed ------------------------------------------------------------ */
+
+static bkt_buf gbuf_a, gbuf_b, gbuf_c, gbuf_o;
+
+/* Bit for bit on targets[t], in place and into out, with k and v read from
+ * misaligned addresses; and every typed entry point with NULL and n == 0. */
+static void generic_vs_typed(size_t t, size_t op) {
+    static const size_t lens[] = {0, 1, 5, 64, 129, 1000};
+    const enum bkr_form form = bkr_ops[op].form;
+    const bke_generic *g = &bke_generic_entries[op];
+    const bkr_dtype *dts[BK_NDTYPES];
+    const size_t nd = bkt_op_dtypes(op, dts);
+    for (size_t di = 0; di < nd; di++) {
+        const bkr_dtype *d = dts[di];
+        const bke_typed *e = &bke_typed_entries[op][d->dt];
+        const size_t osz = bkr_result_dtype(op, d)->size;
+        unsigned char kk[48], r1[32], r2[32];
+        bkt_where("typed %s %s with NULL and n = 0", bkr_ops[op].name, d->name);
+        bkt_gen(d, kk + 5, 1, BKT_GEN_ANY);
+        memset(r1, 0x5a, sizeof r1);
+        if (e->call)
+            e->call(NULL, NULL, kk + 5, 0, r1);
+        if (e->out)
+            bkt_check(t, e->out(NULL, NULL, NULL, kk + 5, 0) == BK_OK, "status not BK_OK");
+        if (bkr_is_reduction(form)) {
+            bkr_red ref;
+            char msg[256] = "";
+            bkr_ops[op].red(d, &ref, NULL, NULL, 0);
+            bkt_check(t, bkr_red_ok(&ref, r1, msg, sizeof msg), "%s", msg);
+        } else {
             bkt_check(t, 1, "%s", "");
         }
+        for (size_t li = 0; li < sizeof lens / sizeof lens[0]; li++) {
+            const size_t n = lens[li], bytes = n * d->size, oa = 1 + li, ob = 3 + 2 * li;
+            unsigned char *pa = bkt_reserve(&gbuf_a, bytes + 64);
+            unsigned char *pb = bkt_reserve(&gbuf_b, bytes + 64);
+            unsigned char *pc = bkt_reserve(&gbuf_c, bytes + 64);
+            unsigned char *po = bkt_reserve(&gbuf_o, 2 * n * osz + 64);
+            bkt_where("generic vs typed: %s %s n=%zu", bkr_ops[op].name, d->name, n);
+            bkt_gen(d, pa + oa, n, BKT_GEN_ANY);
+            bkt_gen(d, pb + ob, n, BKT_GEN_ANY);
+            bkt_gen(d, kk + 5, 1, BKT_GEN_ANY);
+            if (bkr_is_reduction(form)) {
+                if (form == BKR_EXTREME && n == 0)
+                    continue; /* generic: BK_ERR_EMPTY, checked above */
+                const int st = g->call(d->dt, pa + oa, pb + ob, kk + 5, n, r1);
+                e->call(pa + oa, pb + ob, kk + 5, n, r2);
+                const size_t rsize = form == BKR_EXTREME ? d->size : d->sum_size;
+                bkt_check(t, st == BK_OK && memcmp(r1, r2, rsize) == 0,
+                          "bk_%s (status %d) and bk_%s_%s differ", bkr_ops[op].name, st,
+                          bkr_ops[op].name, d->name);
+                continue;
+            }
+            if (e->call) { /* in place */
+                memcpy(pc + oa, pa + oa, bytes);
+                const int st = g->call(d->dt, pc + oa, pb + ob, kk + 5, n, NULL);
+                memcpy(po, pa + oa, bytes);
+                e->call(po, pb + ob, kk + 5, n, NULL);
+                bkt_check(t, st == BK_OK && memcmp(pc + oa, po, bytes) == 0,
+                          "bk_%s (status %d) and bk_%s_%s differ", bkr_ops[op].name, st,
+                          bkr_ops[op].name, d->name);
+            }
+            if (e->out) { /* into out */
+                const int s1 = g->out(d->dt, po + 7, pa + oa, pb + ob, kk + 5, n);
+                const int s2 = e->out(po + 9 + n * osz, pa + oa, pb + ob, kk + 5, n);
+                bkt_check(t, s1 == BK_OK && s2 == BK_OK &&
+                                 memcmp(po + 7, po + 9 + n * osz, n * osz) == 0,
+                          "bk_%s_out (status %d) and bk_%s_out_%s (status %d) differ",
+                          bkr_ops[op].name, s1, bkr_ops[op].name, d->name, s2);
+            }
+        }
     }
+}
 
-    /* Generic == typed, bit for bit on the same target, with k and v read
-     * from misaligned addresses. */
-    static const size_t lens[] = {0, 1, 5, 64, 129, 1000};
+void bkt_group_api(void) {
+    check_dtypes();
+    check_ops();
     for (size_t t = 0; t < bkt.ntargets; t++) {
         bkt_use(t);
-        for (size_t i = 0; i < bkt_ndtypes; i++) {
-            const bkt_dtype *d = &bkt_dtypes[i];
-            for (size_t li = 0; li < sizeof lens / sizeof lens[0]; li++) {
-                const size_t n = lens[li], bytes = n * d->size, oa = 1 + li, ob = 3 + 2 * li;
-                unsigned char *pa = bkt_reserve(&gbuf_a, 2 * bytes + 64);
-                unsigned char *pb = bkt_reserve(&gbuf_b, bytes + 64);
-                unsigned char *pc = bkt_reserve(&gbuf_c, bytes + 64);
-                unsigned char kk[48], s1[32], s2[32];
-                for (int op = 0; op < BKT_NOPS; op++) {
-                    bkt_where("generic vs typed: %s %s n=%zu", bkt_op_names[op], d->name, n);
-                    bkt_gen(d, pa + oa, n, BKT_GEN_ANY);
-                    bkt_gen(d, pb + ob, n, BKT_GEN_ANY);
-                    bkt_gen(d, kk + 5, 1, BKT_GEN_ANY);
-                    memcpy(pc + oa, pa + oa, bytes);
-                    int st = BK_OK;
-                    switch (op) {
-                    case BKT_SUM:
-                        st = bk_sum(d->dt, pa + oa, n, s1);
-                        d->sum(pa + oa, n, s2);
-                        break;
-                    case BKT_SCALE:
-                        st = bk_scale(d->dt, pa + oa, n, kk + 5);
-                        d->scale(pc + oa, n, kk + 5);
-                        break;
-                    case BKT_MUL:
-                        st = bk_mul(d->dt, pa + oa, pb + ob, n);
-                        d->mul(pc + oa, pb + ob, n);
-                        break;
-                    case BKT_ADD:
-                        st = bk_add(d->dt, pa + oa, pb + ob, n);
-                        d->add(pc + oa, pb + ob, n);
-                        break;
-                    case BKT_FILL:
-                        st = bk_fill(d->dt, pa + oa, n, kk + 5);
-                        d->fill(pc + oa, n, kk + 5);
-                        break;
-                    }
-                    bkt_check(t, st == BK_OK, "status %d", st);
-                    if (op == BKT_SUM)
-                        bkt_check(t, memcmp(s1, s2, d->sum_size) == 0,
-                                  "bk_sum and bk_sum_%s differ", d->name);
-                    else
-                        bkt_check(t, memcmp(pa + oa, pc + oa, bytes) == 0,
-                                  "bk_%s and bk_%s_%s differ", bkt_op_names[op],
-                                  bkt_op_names[op], d->name);
-                }
-            }
-        }
-    }
-}
-
-/* ---- directed cases ------------------------------------------------------- */
-
-static void put_real(void *p, size_t rs, double v) {
-    if (rs == 4) {
-        float f = (float)v;
-        memcpy(p, &f, 4);
-    } else {
-        memcpy(p, &v, 8);
-    }
-}
-static void put_int(void *p, size_t bytes, uint64_t v) {
-    if (bytes == 8) {
-        memcpy(p, &v, 8);
-    } else if (bytes == 4) {
-        uint32_t y = (uint32_t)v;
-        memcpy(p, &y, 4);
-    } else if (bytes == 2) {
-        uint16_t y = (uint16_t)v;
-        memcpy(p, &y, 2);
-    } else {
-        uint8_t y = (uint8_t)v;
-        memcpy(p, &y, 1);
-    }
-}
-/* The element's bits, zero-extended. */
-static uint64_t get_uint(const void *p, size_t bytes) {
-    if (bytes == 8) {
-        uint64_t y;
-        memcpy(&y, p, 8);
-        return y;
-    } else if (bytes == 4) {
-        uint32_t y;
-        memcpy(&y, p, 4);
-        return y;
-    } else if (bytes == 2) {
-        uint16_t y;
-        memcpy(&y, p, 2);
-        return y;
-    }
-    uint8_t y;
-    memcpy(&y, p, 1);
-    return y;
-}
-
-static bkt_buf dbuf, dbuf2;
-
-/* Sets every real component of n elements to v. */
-static unsigned char *all_reals(const bkt_dtype *d, size_t n, double v) {
-    const size_t rs = bkt_real_size(d), nreal = n * d->size / rs;
-    unsigned char *p = bkt_reserve(&dbuf, n * d->size + 1) ;
-    for (size_t i = 0; i < nreal; i++)
-        put_real(p + i * rs, rs, v);
-    return p;
-}
-
-/* Checks every real component of a float sum against v (NaN: any NaN). */
-static void want_fsum(size_t t, const bkt_dtype *d, const void *p, size_t n, double v,
-                      const char *what) {
-    unsigned char out[32];
-    const size_t rs = bkt_real_size(d);
-    d->sum(p, n, out);
-    for (size_t c = 0; c < d->size / rs; c++) {
-        double g = bkt_get_real(out + c * rs, rs);
-        int ok = isnan(v) ? isnan(g) : (g == v && signbit(g) == signbit(v));
-        bkt_check(t, ok, "%s: n=%zu, sum is %a, want %a", what, n, g, v);
-    }
-}
-
-static void directed_float(size_t t, const bkt_dtype *d) {
-    const size_t rs = bkt_real_size(d);
-    const double max = rs == 4 ? FLT_MAX : DBL_MAX;
-    const double tiny = rs == 4 ? 0x1p-149 : 0x1p-1074; /* smallest subnormal */
-    const double min = rs == 4 ? FLT_MIN : DBL_MIN;
-    static const size_t lens[] = {1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65,
-                                  127, 128, 129, 255, 256, 257, 1000, 4099};
-    for (size_t li = 0; li < sizeof lens / sizeof lens[0]; li++) {
-        const size_t n = lens[li];
-        bkt_where("directed float sums, %s", d->name);
-        want_fsum(t, d, all_reals(d, n, -0.0), n, -0.0, "all -0.0");
-        want_fsum(t, d, all_reals(d, n, tiny), n, (double)n * tiny, "subnormals (no flush to 0)");
-        want_fsum(t, d, all_reals(d, n, -tiny), n, -(double)n * tiny, "negative subnormals");
-        if (n >= 2) {
-            want_fsum(t, d, all_reals(d, n, max), n, INFINITY, "n x MAX overflows to +inf");
-            want_fsum(t, d, all_reals(d, n, -max), n, -INFINITY, "n x -MAX overflows to -inf");
-        } else {
-            want_fsum(t, d, all_reals(d, n, max), n, max, "one MAX");
-        }
-        /* NaN, and +inf with -inf, at each position (every one for short
-         * arrays: vector bodies and scalar tails alike). */
-        const size_t step = n <= 70 ? 1 : n / 37 + 1;
-        for (size_t i = 0; i < n; i += step) {
-            unsigned char *p = all_reals(d, n, 1.0);
-            put_real(p + i * d->size, rs, NAN);
-            if (d->kind == BKT_COMPLEX)
-                put_real(p + i * d->size + rs, rs, NAN);
-            want_fsum(t, d, p, n, NAN, "a NaN");
-            p = all_reals(d, n, 1.0);
-            for (size_t c = 0; c < d->size / rs; c++)
-                put_real(p + i * d->size + c * rs, rs, INFINITY);
-            want_fsum(t, d, p, n, INFINITY, "+inf with finite values");
-            if (n >= 2) {
-                const size_t j = (i + n / 2 + 1) % n == i ? (i + 1) % n : (i + n / 2 + 1) % n;
-                for (size_t c = 0; c < d->size / rs; c++)
-                    put_real(p + j * d->size + c * rs, rs, -INFINITY);
-                want_fsum(t, d, p, n, NAN, "+inf and -inf");
-            }
-        }
-    }
-    bkt_where("directed float sums, %s", d->name);
-    want_fsum(t, d, NULL, 0, 0.0, "the empty sum");
-    unsigned char *p = all_reals(d, 2, max);
-    put_real(p + d->size, rs, -max);
-    if (d->kind == BKT_COMPLEX)
-        put_real(p + d->size + rs, rs, -max);
-    want_fsum(t, d, p, 2, 0.0, "MAX + -MAX");
-
-    /* No flush to zero in elementwise ops: subnormal in, subnormal out. */
-    const size_t n = 67;
-    for (int op = BKT_SCALE; op <= BKT_ADD; op++) {
-        bkt_where("directed subnormals, %s %s", bkt_op_names[op], d->name);
-        unsigned char *a = bkt_reserve(&dbuf, n * d->size), *b = bkt_reserve(&dbuf2, n * d->size);
-        unsigned char k[32];
-        const size_t nreal = n * d->size / rs;
-        for (size_t i = 0; i < nreal; i++) {
-            put_real(a + i * rs, rs, i % 2 ? min : tiny * (double)(i + 1));
-            put_real(b + i * rs, rs, op == BKT_ADD ? tiny : 0.0);
-        }
-        if (op == BKT_MUL) /* b = 1 (complex: 1 + 0i) */
-            for (size_t i = 0; i < n; i++)
-                put_real(b + i * d->size, rs, 1.0);
-        put_real(k, rs, 0.5);
-        put_real(k + rs, rs, 0.0);
-        bkt_call(d, op, a, b, n, k, NULL);
-        for (size_t i = 0; i < nreal; i++) {
-            const double x = i % 2 ? min : tiny * (double)(i + 1);
-            double want; /* in the dtype's precision: halving may round */
-            if (rs == 4) {
-                const float xf = (float)x;
-                want = op == BKT_SCALE ? xf * 0.5f : op == BKT_MUL ? xf : xf + (float)tiny;
-            } else {
-                want = op == BKT_SCALE ? x * 0.5 : op == BKT_MUL ? x : x + tiny;
-            }
-            const double g = bkt_get_real(a + i * rs, rs);
-            if (!bkt_check(t, g == want, "component %zu of %a: got %a, want %a", i, x, g, want))
-                break;
-        }
-    }
-
-    /* fill keeps every bit of the value, signalling NaN payloads included. */
-    bkt_where("directed fill with a signalling NaN, %s", d->name);
-    unsigned char v[16], *a = bkt_reserve(&dbuf, 100 * d->size);
-    const uint32_t snan32 = 0x7fa00001u;
-    const uint64_t snan64 = 0x7ff4000000000001u;
-    for (size_t c = 0; c < d->size / rs; c++)
-        memcpy(v + c * rs, rs == 4 ? (const void *)&snan32 : (const void *)&snan64, rs);
-    d->fill(a, 100, v);
-    int same = 1;
-    for (size_t i = 0; i < 100; i++)
-        same &= memcmp(a + i * d->size, v, d->size) == 0;
-    bkt_check(t, same, "fill changed the bits of a signalling NaN");
-}
-
-static void directed_int(size_t t, const bkt_dtype *d) {
-    const size_t w = d->size * 8;
-    const int sgn = d->kind == BKT_SINT;
-    const uint64_t ones = w == 64 ? ~(uint64_t)0 : ((uint64_t)1 << w) - 1;
-    const uint64_t top = (uint64_t)1 << (w - 1);
-    const uint64_t max = sgn ? top - 1 : ones, min = sgn ? top : 0;
-    unsigned char a[16], b[16], k[8];
-    uint64_t r;
-    bkt_where("directed integer wraparound, %s", d->name);
-    /* max + 1 wraps to min (0 for unsigned) */
-    put_int(a, d->size, max);
-    put_int(b, d->size, 1);
-    d->add(a, b, 1);
-    r = get_uint(a, d->size);
-    bkt_check(t, r == min, "max + 1 = 0x%llx, want 0x%llx", (unsigned long long)r,
-              (unsigned long long)min);
-    /* signed: min * -1 = min; unsigned: max * max = 1 */
-    put_int(a, d->size, sgn ? min : max);
-    put_int(b, d->size, sgn ? ones : max);
-    d->mul(a, b, 1);
-    r = get_uint(a, d->size);
-    bkt_check(t, r == (sgn ? min : 1), "%s = 0x%llx", sgn ? "min * -1" : "max * max",
-              (unsigned long long)r);
-    /* max * 2: every bit but the lowest (-2 signed, 2^w - 2 unsigned) */
-    put_int(a, d->size, max);
-    put_int(k, d->size, 2);
-    d->scale(a, 1, k);
-    r = get_uint(a, d->size);
-    bkt_check(t, r == ones - 1, "max * 2 = 0x%llx, want 0x%llx",
-              (unsigned long long)r, (unsigned long long)(ones - 1));
-    /* Sums widen to 64 bits: n copies of max (or min) never wrap below 64 bits,
-     * and wrap modulo 2^64 at 64 bits. */
-    /* 3 * 2^20: more than 2^15 vectors per accumulator at 128 and 256 bits,
-     * where 16-bit pair sums held in 32-bit lanes would overflow. */
-    static const size_t lens[] = {1, 2, 31, 300, 4099, 65537, 300000, 3u << 20};
-    for (size_t li = 0; li < sizeof lens / sizeof lens[0]; li++) {
-        const size_t n = lens[li];
-        if (n > 300000 && d->size > 2)
-            continue; /* the narrow sums are the ones that widen */
-        unsigned char *p = bkt_reserve(&dbuf, n * d->size);
-        for (int which = 0; which < 2; which++) {
-            const uint64_t v = which ? min : max;
-            for (size_t i = 0; i < n; i++)
-                put_int(p + i * d->size, d->size, v);
-            /* min of a signed type, sign-extended to 64 bits, is -top. */
-            const uint64_t v64 = sgn && which ? (uint64_t)0 - top : v;
-            const uint64_t want = v64 * (uint64_t)n;
-            unsigned char out[8];
-            uint64_t s;
-            d->sum(p, n, out);
-            memcpy(&s, out, 8);
-            if (sgn)
-                bkt_check(t, s == want, "sum of %zu x %s = %lld, want %lld", n,
-                          which ? "min" : "max", (long long)s, (long long)want);
-            else
-                bkt_check(t, s == want, "sum of %zu x %s = %llu, want %llu", n,
-                          which ? "min" : "max", (unsigned long long)s, (unsigned long long)want);
-        }
-    }
-    /* 64-bit sums wrap: INT64_MAX + 1 and UINT64_MAX + UINT64_MAX + 3. */
-    if (w == 64) {
-        unsigned char p[24], out[8];
-        uint64_t s;
-        put_int(p, 8, max);
-        put_int(p + 8, 8, sgn ? 1 : max);
-        put_int(p + 16, 8, sgn ? 0 : 3);
-        d->sum(p, 3, out);
-        memcpy(&s, out, 8);
-        bkt_check(t, s == (sgn ? top : 1), "64-bit sum wraparound: got 0x%llx",
-                  (unsigned long long)s);
-    }
-}
-
-static void directed_complex_literals(size_t t, const bkt_dtype *d) {
-    const size_t rs = bkt_real_size(d);
-    /* (1+2i)(3+4i) = -5+10i; (0.5-1.5i)(2+0i) = 1-3i; (7+3i) i = -3+7i */
-    static const double x[3][2] = {{1, 2}, {0.5, -1.5}, {7, 3}};
-    static const double y[3][2] = {{3, 4}, {2, 0}, {0, 1}};
-    static const double z[3][2] = {{-5, 10}, {1, -3}, {-3, 7}};
-    bkt_where("directed complex products, %s", d->name);
-    for (int op = BKT_SCALE; op <= BKT_MUL; op++) {
-        unsigned char a[3 * 16], b[3 * 16];
-        for (int i = 0; i < 3; i++)
-            for (int c = 0; c < 2; c++) {
-                put_real(a + i * d->size + c * rs, rs, x[i][c]);
-                put_real(b + i * d->size + c * rs, rs, y[i][c]);
-            }
-        if (op == BKT_MUL) {
-            d->mul(a, b, 3);
-        } else {
-            for (int i = 0; i < 3; i++)
-                d->scale(a + i * d->size, 1, b + i * d->size);
-        }
-        for (int i = 0; i < 3; i++)
-            for (int c = 0; c < 2; c++)
-                bkt_check(t, bkt_get_real(a + i * d->size + c * rs, rs) == z[i][c],
-                          "%s: (%g%+gi)(%g%+gi) component %d = %g, want %g", bkt_op_names[op],
-                          x[i][0], x[i][1], y[i][0], y[i][1], c,
-                          bkt_get_real(a + i * d->size + c * rs, rs), z[i][c]);
-    }
-}
-
-void bkt_group_special(void) {
-    for (size_t t = 0; t < bkt.ntargets; t++) {
-        bkt_use(t);
-        for (size_t i = 0; i < bkt_ndtypes; i++) {
-            const bkt_dtype *d = &bkt_dtypes[i];
-            if (bkt_is_fp(d))
-                directed_float(t, d);
-            else
-                directed_int(t, d);
-            if (d->kind == BKT_COMPLEX)
-                directed_complex_literals(t, d);
+        for (size_t op = 0; op < BKR_NOPS; op++) {
+            generic_errors(t, op);
+            generic_vs_typed(t, op);
         }
     }
 }
