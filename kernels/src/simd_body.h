@@ -105,6 +105,11 @@
         TAIL(po + i * (RSIZE), pa + i * (ESIZE), n - i);                       \
     }
 
+/* The elements of `size` bytes from p to the next vector-aligned address, or 0
+ * when p is not aligned to its elements (no element starts there). */
+#define BK_TO_ALIGNED(p, size)                                                 \
+    ((uintptr_t)(p) % (size) ? 0 : (size_t)(-(uintptr_t)(p) & (BK_VBYTES - 1)) / (size))
+
 /* An op that leaves the values unchanged: a copy (out and a never partly
  * overlap here: see api.c). */
 #define BK_DEF_COPY(fname, T)                                                  \

@@ -175,8 +175,28 @@ static uint64_t vdot64(const char *pa, const char *pb, size_t nvec) {
 }
 #endif
 
+/*
+ * The vectors run from a's first aligned one: vectors that straddle cache
+ * lines cost the avx512 target up to twice the time (i32 dot, 64 KiB at 16
+ * mod 64: 4.4 us against 1.6). The elements before it and after the last
+ * whole vector go through one zero-padded vector each.
+ */
 #define BK_DEF_IDOT(name, S, w, VDOT)                                          \
-    BK_DEF_IREDUCE(dot, name, S, w, VDOT((const char *)a, (const char *)b, nvec))
+    static S dot_##name(const void *a, const void *b, size_t n) {              \
+        enum { E = (w) / 8, W = BK_VBYTES / E };                               \
+        if (n < W) /* no pointer arithmetic on a, which may be NULL */         \
+            return bk_s_dot_##name(a, b, n);                                   \
+        const char *pa = (const char *)a, *pb = (const char *)b;               \
+        size_t head = BK_TO_ALIGNED(pa, E), nvec = (n - head) / W;             \
+        size_t tail = n - head - nvec * W;                                     \
+        _Alignas(64) char ends[2][2][BK_VBYTES];                               \
+        memset(ends, 0, sizeof ends);                                          \
+        memcpy(ends[0][0], pa, head * E);                                      \
+        memcpy(ends[1][0], pb, head * E);                                      \
+        memcpy(ends[0][1], pa + (n - tail) * E, tail * E);                     \
+        memcpy(ends[1][1], pb + (n - tail) * E, tail * E);                     \
+        return (S)(VDOT(ends[0][0], ends[1][0], 2) + VDOT(pa + head * E, pb + head * E, nvec)); \
+    }
 BK_DEF_IDOT(i8, int64_t, 8, vdot8_i)
 BK_DEF_IDOT(u8, uint64_t, 8, vdot8_u)
 BK_DEF_IDOT(i16, int64_t, 16, vdot16_i)

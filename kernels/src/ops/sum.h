@@ -222,27 +222,20 @@ static uint64_t vsum64(const char *p, size_t nvec, uint64_t bias) {
 }
 
 /*
- * Integer reductions: VSUM (an expression of a, b, nvec and m = nvec * W) is
- * the reduction of the whole vectors, modulo 2^64; the scalar tail follows.
- */
-#define BK_DEF_IREDUCE(op, name, S, w, VSUM)                                   \
-    static S op##_##name(BK_PARAMS_##op) {                                     \
-        enum { W = BK_VBYTES / (w / 8) };                                      \
-        if (n < W) /* no pointer arithmetic on a, which may be NULL */         \
-            return bk_s_##op##_##name(BK_ARGS_##op);                           \
-        BK_LARGE_TO_AVX2(op##_##name, n * (w / 8), BK_ARGS_##op)               \
-        size_t nvec = n / W, m = nvec * W;                                     \
-        uint64_t s = (VSUM);                                                   \
-        return (S)(s + (uint64_t)bk_s_##op##_##name(BK_TAIL_ARGS_##op(w / 8, m))); \
-    }
-/*
  * sum = (biased vector sum) - bias * (elements in it) + scalar tail, all
  * modulo 2^64. For unsigned 16-bit the bias is negative (x - 32768), so the
  * correction adds.
  */
 #define BK_DEF_ISUM(name, S, w, bias, correction)                              \
-    BK_DEF_IREDUCE(sum, name, S, w,                                            \
-                   vsum##w((const char *)a, nvec, bias) + (uint64_t)(correction) * m)
+    static S sum_##name(const void *a, size_t n) {                             \
+        enum { W = BK_VBYTES / (w / 8) };                                      \
+        if (n < W) /* no pointer arithmetic on a, which may be NULL */         \
+            return bk_s_sum_##name(a, n);                                      \
+        BK_LARGE_TO_AVX2(sum_##name, n * (w / 8), a, n)                        \
+        size_t nvec = n / W, m = nvec * W;                                     \
+        uint64_t s = vsum##w((const char *)a, nvec, bias) + (uint64_t)(correction) * m; \
+        return (S)(s + (uint64_t)bk_s_sum_##name((const char *)a + m * (w / 8), n - m)); \
+    }
 BK_DEF_ISUM(i8, int64_t, 8, 0x80, -(uint64_t)0x80)
 BK_DEF_ISUM(u8, uint64_t, 8, 0, 0)
 BK_DEF_ISUM(i16, int64_t, 16, 0, 0)
