@@ -95,8 +95,8 @@ static void bk_ew_part(void *ctx, size_t i) {
     size_t lo = j->n / j->parts * i / j->step * j->step;
     size_t hi = i + 1 == j->parts ? j->n : j->n / j->parts * (i + 1) / j->step * j->step;
     if (hi > lo)
-        j->fn(j->kt, j->out + lo * j->osz, j->a + lo * j->isz, j->b ? j->b + lo * j->isz : NULL, hi - lo,
-              j->k);
+        j->fn(j->kt, j->out + lo * j->osz, j->a ? j->a + lo * j->isz : NULL, j->b ? j->b + lo * j->isz : NULL,
+              hi - lo, j->k);
 }
 
 static void bk_ew_split(const bk_kernel_table *kt, bk_ew_fn fn, void *out, size_t osz, const void *a, const void *b,

@@ -30,7 +30,9 @@
  *   [0] op: below 0xf0 an index into BK_OPS (mod the number of ops); from
  *       0xf0 the error paths
  *   [1] dtype: an index into the dtypes the op takes
- *   [2] [3] length bits   [4] length class (low 2 bits) | extra length bits
+ *   [2] [3] length bits   [4] length class (bits 0-1), threads - 1 (bits
+ *       2-3: 1 to 4 threads, with BUFKERN_SPLIT_BYTES set to 1 KiB so that
+ *       small operands are split too), extra length bit (bit 7)
  *   [5] offset of a (mod 64)
  *   [6] bits 0-1, where b lies: 0 apart, 1 b == a, 2 byte shift, 3 element
  *       shift; bits 2-4, where out lies (elementwise ops with an out form): 0
@@ -87,7 +89,7 @@ static size_t ntargets;
 static struct {
     const char *op, *dtype, *target, *threshold, *api;
     size_t n, a_off;
-    int b_place, o_place;
+    int b_place, o_place, threads;
     long b_delta, o_delta;
 } ctx;
 
@@ -95,10 +97,10 @@ static void fail(const char *what, size_t index) {
     fprintf(stderr,
             "bufkern fuzz FINDING: %s\n  op=%s dtype=%s target=%s api=%s n=%zu a_off=%zu "
             "b_place=%d b_delta=%ld o_place=%d o_delta=%ld element=%zu "
-            "BUFKERN_LARGE_BYTES=%s\n",
+            "BUFKERN_LARGE_BYTES=%s threads=%d\n",
             what, ctx.op, ctx.dtype, ctx.target, ctx.api, ctx.n, ctx.a_off, ctx.b_place,
             ctx.b_delta, ctx.o_place, ctx.o_delta, index,
-            ctx.threshold ? ctx.threshold : "default");
+            ctx.threshold ? ctx.threshold : "default", ctx.threads);
     abort();
 }
 
@@ -358,6 +360,8 @@ static void check_region(const call *c, const region *r, const uint8_t *before, 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
     (void)argc;
     (void)argv;
+    /* Read once, at the first split: small operands take the threaded paths. */
+    setenv("BUFKERN_SPLIT_BYTES", "1024", 1);
     for (size_t i = 0; bk_target_at(i) && ntargets < MAX_TARGETS; i++)
         if (bk_target_supported(bk_target_at(i)) && strcmp(bk_target_at(i), "scalar") != 0)
             targets[ntargets++] = bk_target_at(i);
@@ -513,6 +517,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     else
         unsetenv("BUFKERN_LARGE_BYTES");
     ctx.threshold = threshold ? threshold : "default";
+    ctx.threads = 1 + (h[4] >> 2 & 3);
+    if (bk_set_threads(ctx.threads) != BK_OK)
+        fail("bk_set_threads refused 1 to 4 threads", 0);
 
     uint8_t scalar_res[32];
     for (size_t t = 0; t < nrun; t++) {
