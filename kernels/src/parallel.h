@@ -17,7 +17,7 @@ void bk_parallel_for(size_t parts, bk_part_fn fn, void *ctx);
 /*
  * Operands of at least this many bytes are split over threads (elementwise
  * ops: the bytes of the input; reductions: the bytes of a round of blocks).
- * BUFKERN_SPLIT_BYTES overrides it (python/tools/measure_threads.py uses
+ * BUFKERN_SPLIT_BYTES overrides it (bench/split_threshold.py uses
  * that to find where splitting starts to pay; see the README, "Threads").
  */
 size_t bk_split_bytes(void);

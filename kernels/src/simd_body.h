@@ -31,6 +31,23 @@
 
 /* ---- elementwise templates ---------------------------------------------- */
 
+/* The elements of `size` bytes from p to the next vector-aligned address, or 0
+ * when p is not aligned to its elements (no element starts there). */
+#define BK_TO_ALIGNED(p, size)                                                 \
+    ((uintptr_t)(p) % (size) ? 0 : (size_t)(-(uintptr_t)(p) & (BK_VBYTES - 1)) / (size))
+
+/*
+ * The elements before out's first vector-aligned address, which the
+ * elementwise templates run through the scalar loop so that every vector
+ * store is aligned. An unaligned 512-bit store writes two cache lines, and
+ * NumPy's large arrays start 16 bytes into a page: scale f64 in place, 1 MiB,
+ * one thread, Xeon (Ice Lake) avx512: 34.9 us from such an address against
+ * 24.2 us from an aligned one, NumPy 27.5 us. Short arrays take no head: it
+ * would cost more scalar elements than it saves.
+ */
+#define BK_ALIGN_HEAD(po, RSIZE, n, L) ((n) >= 4 * (size_t)(L) ? BK_TO_ALIGNED(po, RSIZE) : 0)
+
+
 /*
  * out[i] = OP(a[i], b[i]), two V an iteration, then one, then the tail. V is
  * a vector, or a pair of them that LOAD and STORE split and join (complex
@@ -44,7 +61,9 @@
         BK_LARGE_TO_AVX2(fname, n * (ESIZE), out, a, b, n)                     \
         char *po = (char *)out;                                                \
         const char *pa = (const char *)a, *pb = (const char *)b;               \
-        size_t i = 0;                                                          \
+        size_t i = BK_ALIGN_HEAD(po, ESIZE, n, L);                             \
+        if (i)                                                                 \
+            TAIL(po, pa, pb, i);                                               \
         for (; i + 2 * L <= n; i += 2 * L) {                                   \
             V x0 = LOAD(pa + i * (ESIZE)), x1 = LOAD(pa + (i + L) * (ESIZE));  \
             V y0 = LOAD(pb + i * (ESIZE)), y1 = LOAD(pb + (i + L) * (ESIZE));  \
@@ -92,7 +111,9 @@
         BK_LARGE_TO_AVX2(fname, n * (ESIZE), out, a, n)                        \
         char *po = (char *)out;                                                \
         const char *pa = (const char *)a;                                      \
-        size_t i = 0;                                                          \
+        size_t i = BK_ALIGN_HEAD(po, RSIZE, n, L);                             \
+        if (i)                                                                 \
+            TAIL(po, pa, i);                                                   \
         for (; i + 2 * L <= n; i += 2 * L) {                                   \
             V x0 = LOAD(pa + i * (ESIZE)), x1 = LOAD(pa + (i + L) * (ESIZE));  \
             STORE(po + i * (RSIZE), OP(x0));                                   \
@@ -104,11 +125,6 @@
         }                                                                      \
         TAIL(po + i * (RSIZE), pa + i * (ESIZE), n - i);                       \
     }
-
-/* The elements of `size` bytes from p to the next vector-aligned address, or 0
- * when p is not aligned to its elements (no element starts there). */
-#define BK_TO_ALIGNED(p, size)                                                 \
-    ((uintptr_t)(p) % (size) ? 0 : (size_t)(-(uintptr_t)(p) & (BK_VBYTES - 1)) / (size))
 
 /* An op that leaves the values unchanged: a copy (out and a never partly
  * overlap here: see api.c). */
@@ -154,7 +170,9 @@
         const KT kv = PREP(k);                                                 \
         char *po = (char *)out;                                                \
         const char *pa = (const char *)a;                                      \
-        size_t i = 0;                                                          \
+        size_t i = BK_ALIGN_HEAD(po, ESIZE, n, L);                             \
+        if (i)                                                                 \
+            TAIL(po, pa, i, k);                                                \
         for (; i + 2 * L <= n; i += 2 * L) {                                   \
             V x0 = LOAD(pa + i * (ESIZE)), x1 = LOAD(pa + (i + L) * (ESIZE));  \
             STORE(po + i * (ESIZE), OP(x0, kv));                               \
@@ -246,7 +264,9 @@ static void bk_fill_stream(char *a, size_t bytes, const unsigned char *elem, siz
         }                                                                      \
         const bk_vi pv = bk_pattern(&v, ESIZE);                               \
         char *pa = (char *)a;                                                  \
-        size_t i = 0;                                                          \
+        size_t i = BK_ALIGN_HEAD(pa, ESIZE, n, L);                             \
+        if (i)                                                                 \
+            TAIL(pa, i, v);                                                    \
         for (; i + 4 * L <= n; i += 4 * L) {                                   \
             vi_store(pa + i * (ESIZE), pv);                                    \
             vi_store(pa + (i + L) * (ESIZE), pv);                              \
