@@ -75,6 +75,17 @@ static void bk_ew_chunked(const bk_kernel_table *kt, bk_ew_fn fn, char *out, siz
 }
 
 /*
+ * Where splitting over threads starts to pay, in bytes of input, by form:
+ * from bench/split_threshold.py on a 2-core Xeon (Ice Lake), where waking
+ * the other thread costs about as much as 4-16 us of kernel. A fill writes
+ * fastest and gains last; min and max of i8/u8 lose until 1 MiB.
+ */
+#define BK_SPLIT_EW ((size_t)256 << 10)
+#define BK_SPLIT_FILL ((size_t)2 << 20)
+#define BK_SPLIT_SUM ((size_t)256 << 10)
+#define BK_SPLIT_EXTREME ((size_t)1 << 20)
+
+/*
  * Elementwise work on operands that are disjoint from out or are out itself,
  * element for element, split into one contiguous range per thread. Range
  * edges fall on 64-byte lines of out, so no two threads write one line.
@@ -100,8 +111,8 @@ static void bk_ew_part(void *ctx, size_t i) {
 }
 
 static void bk_ew_split(const bk_kernel_table *kt, bk_ew_fn fn, void *out, size_t osz, const void *a, const void *b,
-                        size_t isz, size_t n, const void *k) {
-    const int threads = n * isz >= bk_split_bytes() && (osz == isz || out != a) ? bk_get_threads() : 1;
+                        size_t isz, size_t n, const void *k, size_t split) {
+    const int threads = n * isz >= bk_split_bytes(split) && (osz == isz || out != a) ? bk_get_threads() : 1;
     if (threads <= 1) {
         fn(kt, out, a, b, n, k);
         return;
@@ -141,7 +152,7 @@ static int bk_ew_run(bk_ew_fn fn, void *out, size_t osz, const void *a, const vo
         rel[j] = BK_FREE;
     }
     if (rel[0] <= BK_SAME && rel[1] <= BK_SAME) {
-        bk_ew_split(kt, fn, out, osz, in[0], in[1], isz, n, k);
+        bk_ew_split(kt, fn, out, osz, in[0], in[1], isz, n, k, BK_SPLIT_EW);
     } else {
         const int backward = rel[0] == BK_BACKWARD || rel[1] == BK_BACKWARD;
         bk_ew_chunked(kt, fn, (char *)out, osz, (const char *)in[0], (const char *)in[1], isz, n, k,
@@ -240,6 +251,7 @@ typedef struct bk_reduce_job {
     const bk_kernel_table *kt; /* one call, one target */
     const char *a, *b;
     size_t isz, n, first; /* first block of the round */
+    size_t split;         /* bytes of a round from which it is split */
     void *res;            /* one result slot per block of the round */
 } bk_reduce_job;
 static size_t bk_block_len(const bk_reduce_job *j, size_t i) {
@@ -262,7 +274,7 @@ static size_t bk_block_len(const bk_reduce_job *j, size_t i) {
 
 /* Runs one round: rounds of blocks [first, first + count). */
 static void bk_reduce_round(bk_part_fn part, bk_reduce_job *j, size_t count) {
-    if (count > 1 && count * BK_RBLOCK * j->isz >= bk_split_bytes())
+    if (count > 1 && count * BK_RBLOCK * j->isz >= bk_split_bytes(j->split))
         bk_parallel_for(count, part, j);
     else
         for (size_t i = 0; i < count; i++)
@@ -272,7 +284,8 @@ static void bk_reduce_round(bk_part_fn part, bk_reduce_job *j, size_t count) {
 /* Sums and dots: block results pushed in order. */
 #define BK_REDUCE_BLOCKS(op, name, T, S, kind, R, b)                           \
     {                                                                          \
-        bk_reduce_job j = {bk_kernels(), (const char *)a, (const char *)(b), sizeof(T), n, 0, NULL}; \
+        bk_reduce_job j = {bk_kernels(), (const char *)a, (const char *)(b), sizeof(T), n, 0, \
+                           BK_SPLIT_SUM, NULL}; \
         if (n <= BK_RBLOCK) {                                                  \
             S one;                                                             \
             j.res = &one;                                                      \
@@ -299,7 +312,8 @@ static void bk_reduce_round(bk_part_fn part, bk_reduce_job *j, size_t count) {
  * kernels' own rule (BK_BEFORE in ops/minmax.h). */
 #define BK_EXTREME_BLOCKS(op, name, T, kind, LESS, NEG_FIRST)                  \
     {                                                                          \
-        bk_reduce_job j = {bk_kernels(), (const char *)a, NULL, sizeof(T), n, 0, NULL};      \
+        bk_reduce_job j = {bk_kernels(), (const char *)a, NULL, sizeof(T), n, 0,           \
+                           BK_SPLIT_EXTREME, NULL};      \
         T res[BK_RROUND], m = 0;                                               \
         j.res = res;                                                           \
         for (size_t blocks = (n + BK_RBLOCK - 1) / BK_RBLOCK; j.first < blocks;) { \
@@ -338,7 +352,8 @@ static void bk_reduce_round(bk_part_fn part, bk_reduce_job *j, size_t count) {
     }
 #define BK_TYPED_fill(op, name, T, S, kind, R)                                 \
     void bk_##op##_##name(T *a, size_t n, T v) {                               \
-        bk_ew_split(bk_kernels(), bk_ew_##op##_##name, a, sizeof(T), NULL, NULL, sizeof(T), n, &v); \
+        bk_ew_split(bk_kernels(), bk_ew_##op##_##name, a, sizeof(T), NULL, NULL, sizeof(T), n, &v, \
+                    BK_SPLIT_FILL); \
     }
 #define BK_TYPED_scalar(op, name, T, S, kind, R)                               \
     int bk_##op##_out_##name(T *out, const T *a, size_t n, T k) {              \

@@ -166,19 +166,17 @@ void bk_parallel_for(size_t parts, bk_part_fn fn, void *ctx) {
 
 /* ---- when to split --------------------------------------------------------- */
 
-#define BK_SPLIT_BYTES_DEFAULT ((size_t)128 << 10)
-
-size_t bk_split_bytes(void) {
-    static _Atomic size_t cached; /* 0: not read yet; else the value + 1 */
+size_t bk_split_bytes(size_t measured) {
+    static _Atomic size_t cached; /* 0: not read yet; 1: unset; else the value + 2 */
     size_t v = atomic_load_explicit(&cached, memory_order_relaxed);
     if (v == 0) {
         const char *env = getenv("BUFKERN_SPLIT_BYTES");
         char *end = NULL;
         unsigned long long e = env && *env ? strtoull(env, &end, 10) : 0;
-        v = (end && *end == '\0' ? (size_t)e : BK_SPLIT_BYTES_DEFAULT) + 1;
+        v = end && *end == '\0' ? (size_t)e + 2 : 1;
         atomic_store_explicit(&cached, v, memory_order_relaxed);
     }
-    return v - 1;
+    return v == 1 ? measured : v - 2;
 }
 
 /* ---- the number of threads ---------------------------------------------- */

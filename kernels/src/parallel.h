@@ -16,10 +16,11 @@ void bk_parallel_for(size_t parts, bk_part_fn fn, void *ctx);
 
 /*
  * Operands of at least this many bytes are split over threads (elementwise
- * ops: the bytes of the input; reductions: the bytes of a round of blocks).
- * BUFKERN_SPLIT_BYTES overrides it (bench/split_threshold.py uses
- * that to find where splitting starts to pay; see the README, "Threads").
+ * ops: the bytes of the input; reductions: the bytes of a round of blocks):
+ * `measured`, the caller's figure for its form, unless BUFKERN_SPLIT_BYTES
+ * overrides it for every form (bench/split_threshold.py sets it to 0 to find
+ * where splitting starts to pay; see the README, "Kernels on several cores").
  */
-size_t bk_split_bytes(void);
+size_t bk_split_bytes(size_t measured);
 
 #endif

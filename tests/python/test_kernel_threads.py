@@ -13,7 +13,7 @@ import pytest
 import bufkern
 from conftest import DTYPES, NP
 
-N_SPLIT = 3 * (1 << 14) + 5  # more than one reduction block, above the split size
+N_SPLIT = 3 * (1 << 14) + 5  # more than one reduction block (1_000_003: split for every dtype)
 
 
 @pytest.fixture
