@@ -42,6 +42,7 @@ typedef struct bkpy_state {
     PyTypeObject *view_mut_type; /* BufferViewMut */
     PyTypeObject *array_type;    /* Array */
     PyTypeObject *intarray_type; /* IntArray */
+    PyTypeObject *ndarray_type;  /* numpy.ndarray once seen (ndarray.c), or NULL */
     /* Work (bytes touched by the kernels) from which the GIL is released. */
     Py_ssize_t gil_threshold;
 } bkpy_state;
@@ -173,6 +174,8 @@ typedef struct bkpy_opdesc {
 } bkpy_opdesc;
 
 extern const bkpy_opdesc bkpy_ops[BKPY_NOPS];
+/* Fills the table bkpy_op_takes reads (once, at import). */
+void bkpy_ops_init(void);
 /* Whether op takes dtype dt; *result: its elementwise result dtype. */
 int bkpy_op_takes(int op, bk_dtype dt, bk_dtype *result);
 /* The op called from Python: module functions and view methods (a view
@@ -196,6 +199,10 @@ typedef struct bkpy_operand {
 int bkpy_operand_get(bkpy_state *st, PyObject *obj, int writable, const char *name,
                      bkpy_operand *op);
 void bkpy_operand_release(bkpy_operand *op);
+/* Fills arr from an exact numpy.ndarray of one of the 12 dtypes in native
+ * byte order and returns 1; returns 0, with no error set, for anything else
+ * (ndarray.c). The array is the caller's: nothing is held. */
+int bkpy_ndarray_read(bkpy_state *st, PyObject *obj, bkpy_arr *arr);
 /* The non-view part of bkpy_operand_get: buffer and arr of an exporter. On
  * success the buffer is held and must be released with PyBuffer_Release. */
 int bkpy_acquire_buffer(PyObject *obj, int writable, const char *name, Py_buffer *buffer,

@@ -300,6 +300,7 @@ static PyMethodDef bkpy_functions[] = {
 static int bkpy_exec(PyObject *module) {
     bkpy_state *st = bkpy_get_state(module);
     st->gil_threshold = BKPY_GIL_THRESHOLD_DEFAULT;
+    bkpy_ops_init();
     if (bkpy_view_types_init(module, st) < 0 || bkpy_array_types_init(module, st) < 0)
         return -1;
     if (PyModule_AddStringConstant(module, "__version__", BUFKERN_VERSION) < 0)
@@ -316,6 +317,7 @@ static int bkpy_traverse(PyObject *module, visitproc visit, void *arg) {
     Py_VISIT(st->view_mut_type);
     Py_VISIT(st->array_type);
     Py_VISIT(st->intarray_type);
+    Py_VISIT(st->ndarray_type);
     return 0;
 }
 
@@ -325,6 +327,7 @@ static int bkpy_clear(PyObject *module) {
     Py_CLEAR(st->view_mut_type);
     Py_CLEAR(st->array_type);
     Py_CLEAR(st->intarray_type);
+    Py_CLEAR(st->ndarray_type);
     return 0;
 }
 

@@ -81,6 +81,14 @@ int bkpy_operand_get(bkpy_state *st, PyObject *obj, int writable, const char *na
         }
         return 0;
     }
+    if (bkpy_ndarray_read(st, obj, &op->arr)) { /* held by the caller's arguments */
+        if (writable && op->arr.readonly) {
+            bkpy_readonly_error(name, obj);
+            return -1;
+        }
+        op->arr_ptr = &op->arr;
+        return 0;
+    }
     if (bkpy_acquire_buffer(obj, writable, name, &op->buffer, &op->arr) < 0)
         return -1;
     op->acquired = 1;

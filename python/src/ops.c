@@ -43,8 +43,25 @@ const bkpy_opdesc bkpy_ops[BKPY_NOPS] = {
 #undef BKPY_X_DESC
 };
 
+/* bk_op_takes by op index: the library looks ops up by name, which took a
+ * tenth of a call on 16 elements, so it is asked once per op and dtype at
+ * import. Each entry is the result dtype + 1, or 0 where the op does not
+ * take the dtype. Every interpreter writes the same values. */
+static unsigned char bkpy_results[BKPY_NOPS][BK_NDTYPES];
+
+void bkpy_ops_init(void) {
+    for (int op = 0; op < BKPY_NOPS; op++)
+        for (int d = 0; d < BK_NDTYPES; d++) {
+            bk_dtype r;
+            bkpy_results[op][d] = bk_op_takes(bkpy_ops[op].name, (bk_dtype)d, &r) ? (unsigned char)(r + 1) : 0;
+        }
+}
+
 int bkpy_op_takes(int op, bk_dtype dt, bk_dtype *result) {
-    return bk_op_takes(bkpy_ops[op].name, dt, result);
+    const int r = (unsigned)dt < BK_NDTYPES ? bkpy_results[op][dt] : 0;
+    if (r && result)
+        *result = (bk_dtype)(r - 1);
+    return r != 0;
 }
 
 /* ---- running a kernel on one piece ------------------------------------- */
@@ -378,7 +395,15 @@ PyObject *bkpy_call_op(bkpy_state *st, int op, PyObject *const *args, Py_ssize_t
         goto done;
     }
 
-    bkpy_job j = {.op = op, .dt = dt, .scalar = &scalar, .result = &res};
+    /* Fields set one by one: an initializer would zero tmp[], kilobytes of
+     * shapes and strides that only a call needing temporaries fills (the
+     * `rep stos` of that was the largest cost of a call on 16 elements). */
+    bkpy_job j;
+    j.op = op;
+    j.dt = dt;
+    j.scalar = &scalar;
+    j.result = &res;
+    j.status = BK_OK;
     if (d->form <= BKPY_FORM_dot) { /* reductions: a (and b) */
         j.nop = 1 + binary;
         j.ops[0] = a;
