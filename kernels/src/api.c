@@ -110,7 +110,16 @@ static void bk_ew_part(void *ctx, size_t i) {
               hi - lo, j->k);
 }
 
-static void bk_ew_split(const bk_kernel_table *kt, bk_ew_fn fn, void *out, size_t osz, const void *a, const void *b,
+/* Inlined into each typed entry point, where fn is known: a call on 16
+ * elements took 21-25 ns through the out-of-line chain, against 3 ns for a
+ * plain loop. */
+#if defined(__GNUC__)
+#define BK_FLATTEN static inline __attribute__((always_inline))
+#else
+#define BK_FLATTEN static inline
+#endif
+
+BK_FLATTEN void bk_ew_split(const bk_kernel_table *kt, bk_ew_fn fn, void *out, size_t osz, const void *a, const void *b,
                         size_t isz, size_t n, const void *k, size_t split) {
     const int threads = n * isz >= bk_split_bytes(split) && (osz == isz || out != a) ? bk_get_threads() : 1;
     if (threads <= 1) {
@@ -127,7 +136,7 @@ static void bk_ew_split(const bk_kernel_table *kt, bk_ew_fn fn, void *out, size_
  * as if a and b had been copied before the first write. Only out lying partly
  * over two inputs that ask for opposite walks needs a heap copy of one.
  */
-static int bk_ew_run(bk_ew_fn fn, void *out, size_t osz, const void *a, const void *b,
+BK_FLATTEN int bk_ew_run(bk_ew_fn fn, void *out, size_t osz, const void *a, const void *b,
                      size_t isz, size_t n, const void *k) {
     if (n == 0)
         return BK_OK;
@@ -158,8 +167,10 @@ static int bk_ew_run(bk_ew_fn fn, void *out, size_t osz, const void *a, const vo
         bk_ew_chunked(kt, fn, (char *)out, osz, (const char *)in[0], (const char *)in[1], isz, n, k,
                       rel, backward);
     }
-    free(copy[0]);
-    free(copy[1]);
+    if (copy[0] || copy[1]) {
+        free(copy[0]);
+        free(copy[1]);
+    }
     return BK_OK;
 }
 
