@@ -376,8 +376,21 @@ static void bk_reduce_round(bk_part_fn part, bk_reduce_job *j, size_t count) {
         return bk_ew_run(bk_ew_##op##_##name, out, sizeof(T), a, b, sizeof(T), n, NULL); \
     }                                                                          \
     void bk_##op##_##name(T *a, const T *b, size_t n) { bk_##op##_out_##name(a, a, b, n); }
+/*
+ * An op whose in-place form leaves the values of some kinds unchanged says so
+ * in its file, BK_IDENTITY_<op>_<kind> defined as `~, 1` (conj of the real
+ * kinds); its unary entry points then return at once in place, rather than
+ * waking threads for nothing. BK_IDENTITY_(op, kind) is 1 when that macro is
+ * defined, else 0: a defined one expands to two arguments, which moves the
+ * 1 into the place the 0 holds otherwise.
+ */
+#define BK_PROBE_SECOND_(x, y, ...) y
+#define BK_PROBE_(...) BK_PROBE_SECOND_(__VA_ARGS__, 0, ~)
+#define BK_IDENTITY_(op, kind) BK_PROBE_(BK_IDENTITY_##op##_##kind)
 #define BK_TYPED_unary(op, name, T, S, kind, R)                                \
     int bk_##op##_out_##name(T *out, const T *a, size_t n) {                   \
+        if (BK_IDENTITY_(op, kind) && out == a)                                \
+            return BK_OK;                                                      \
         return bk_ew_run(bk_ew_##op##_##name, out, sizeof(T), a, NULL, sizeof(T), n, NULL); \
     }                                                                          \
     void bk_##op##_##name(T *a, size_t n) { bk_##op##_out_##name(a, a, n); }

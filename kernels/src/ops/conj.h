@@ -4,6 +4,10 @@
  */
 #ifndef BK_OPS_CONJ_H
 #define BK_OPS_CONJ_H
+/* In place on a real dtype: nothing to do (see BK_IDENTITY_ in api.c). */
+#define BK_IDENTITY_conj_float ~, 1
+#define BK_IDENTITY_conj_sint ~, 1
+#define BK_IDENTITY_conj_uint ~, 1
 #define BK_E_CONJ_real(name, T, R) static inline T bk_e_conj_##name(T x) { return x; }
 #define BK_E_CONJ_float BK_E_CONJ_real
 #define BK_E_CONJ_sint BK_E_CONJ_real
