@@ -33,8 +33,8 @@ class Config:
     hyperfine_run_s: float = 0.1
     pythreads_reps: int = 3
     pythreads_s: float = 0.15
-    dask_bytes: int = 256 * MI
-    dask_chunk: int = 16 * MI
+    dask_bytes: int = 1024 * MI  # the "at least 1 GiB"
+    dask_chunk: int = 64 * MI
     progress: bool = True
 
     @classmethod

@@ -235,9 +235,15 @@ def write_results(path, doc, ops, dtypes):
               ""]
     dk = res.get("dask")
     if dk:
-        keys = list(dict.fromkeys(k for r in dk for k in r if not isinstance(r[k], (list, dict))))
-        L += ["## Dask (bench/dask_bench.py)", "", table(keys, [[r.get(k, "") for k in keys]
-                                                                 for r in dk]), ""]
+        L += ["## Dask (bench/dask_bench.py)", "",
+              "dask.array time / bufkern.dask time on one LocalCluster (median of the "
+              "alternating repetitions; in parentheses the smallest and largest).", "",
+              table(["case", "array", "chunks", "workers", "bufkern.dask s", "dask.array s",
+                     "ratio", "bufkern.dask GB/s"],
+                    [[r["case"], hb(r["bytes"]), r["chunks"], r["workers"],
+                      f"{r['bufkern_s']:.3f}", f"{r['dask_s']:.3f}",
+                      f"{r['ratio']:.2f} ({r['ratio_lo']:.2f}-{r['ratio_hi']:.2f})",
+                      f"{r['gbps']:.1f}"] for r in dk]), ""]
     path.write_text("\n".join(L) + "\n")
 
 
