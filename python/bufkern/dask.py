@@ -338,3 +338,27 @@ def fill(x, v):
     """A new array of x's shape, chunks and dtype, every element v (x itself is
     neither read nor written)."""
     return _elementwise("fill", x, k=v)
+
+
+def _from_form(op, form):
+    """The function of an elementwise op of the table that has none above."""
+    if form == "binary":
+        def f(x, y):
+            return _elementwise(op, x, y)
+    elif form == "scalar":
+        def f(x, k):
+            return _elementwise(op, x, k=k)
+    else:  # unary, magnitude
+        def f(x):
+            return _elementwise(op, x)
+    f.__name__ = f.__qualname__ = op
+    f.__doc__ = f"bufkern.{op}, chunk by chunk, into a new array (out= per chunk)."
+    return f
+
+
+# A new elementwise op of bufkern's table is here with no edit: its function
+# is made from its form. (A new reduction needs its own, like sum above.)
+for _op, _entry in bufkern.OPS.items():
+    if _op not in globals() and _entry["form"] in ("binary", "scalar", "unary", "magnitude"):
+        globals()[_op] = _from_form(_op, _entry["form"])
+del _op, _entry
