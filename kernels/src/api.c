@@ -379,7 +379,8 @@ static void bk_reduce_round(bk_part_fn part, bk_reduce_job *j, size_t count) {
 /*
  * An op whose in-place form leaves the values of some kinds unchanged says so
  * in its file, BK_IDENTITY_<op>_<kind> defined as `~, 1` (conj of the real
- * kinds); its unary entry points then return at once in place, rather than
+ * kinds, abs of the unsigned); its unary and magnitude entry points then
+ * return at once in place, rather than
  * waking threads for nothing. BK_IDENTITY_(op, kind) is 1 when that macro is
  * defined, else 0: a defined one expands to two arguments, which moves the
  * 1 into the place the 0 holds otherwise.
@@ -396,6 +397,8 @@ static void bk_reduce_round(bk_part_fn part, bk_reduce_job *j, size_t count) {
     void bk_##op##_##name(T *a, size_t n) { bk_##op##_out_##name(a, a, n); }
 #define BK_TYPED_magnitude(op, name, T, S, kind, R)                            \
     int bk_##op##_out_##name(R *out, const T *a, size_t n) {                   \
+        if (BK_IDENTITY_(op, kind) && (const void *)out == (const void *)a)    \
+            return BK_OK;                                                      \
         return bk_ew_run(bk_ew_##op##_##name, out, sizeof(R), a, NULL, sizeof(T), n, NULL); \
     }                                                                          \
     BK_IF_REAL_(kind)(void bk_##op##_##name(T *a, size_t n) { bk_##op##_out_##name(a, a, n); })
