@@ -4,7 +4,7 @@
 # this script's arguments (--quick for a run of about a minute; --help for the
 # rest, e.g. --out DIR).
 #
-#   bash tools/bench.sh            # full run, about 10 minutes on a 2-core machine
+#   bash tools/bench.sh            # full run, about 8 minutes on a quiet 2-core machine
 #   bash tools/bench.sh --quick    # about a minute
 #
 # Results: bench/results/ (ignored by git but for summary.md and the three
