@@ -380,10 +380,10 @@ static void bk_reduce_round(bk_part_fn part, bk_reduce_job *j, size_t count) {
  * An op whose in-place form leaves the values of some kinds unchanged says so
  * in its file, BK_IDENTITY_<op>_<kind> defined as `~, 1` (conj of the real
  * kinds, abs of the unsigned); its unary and magnitude entry points then
- * return at once in place, rather than
- * waking threads for nothing. BK_IDENTITY_(op, kind) is 1 when that macro is
- * defined, else 0: a defined one expands to two arguments, which moves the
- * 1 into the place the 0 holds otherwise.
+ * return at once in place, rather than waking threads for nothing.
+ * BK_IDENTITY_(op, kind) is 1 when that macro is defined, else 0: a defined
+ * one expands to two arguments, which moves the 1 into the place the 0 holds
+ * otherwise.
  */
 #define BK_PROBE_SECOND_(x, y, ...) y
 #define BK_PROBE_(...) BK_PROBE_SECOND_(__VA_ARGS__, 0, ~)
