@@ -321,7 +321,8 @@ BK_INLINE bk_vd vd_abs(bk_vd a) { return vd_andnot(vd_set1(-0.0), a); }
 /*
  * Comparisons give lane masks (bk_mf, bk_md): vectors of all-ones or
  * all-zeros lanes at 128 and 256 bits, bit masks at 512. vf_select(m, x, y)
- * is m ? y : x; vf_any(m) is whether any lane is set. Ordered predicates:
+ * is m ? y : x; vf_any(m) is whether any lane is set, vf_all(m) whether
+ * every lane is. Ordered predicates:
  * false when either operand is NaN; vf_unord is true exactly then.
  */
 #if BK_VBITS == 512
@@ -334,7 +335,8 @@ typedef simde__mmask8 bk_md;
     BK_INLINE M P##_mand(M a, M b) { return (M)(a & b); }                      \
     BK_INLINE M P##_mor(M a, M b) { return (M)(a | b); }                       \
     BK_INLINE V P##_select(M m, V x, V y) { return BK_MM(mask_blend_##S)(m, x, y); } \
-    BK_INLINE int P##_any(M m) { return m != 0; }
+    BK_INLINE int P##_any(M m) { return m != 0; }                              \
+    BK_INLINE int P##_all(M m) { return m == (M)-1; }
 #else
 typedef bk_vf bk_mf;
 typedef bk_vd bk_md;
@@ -355,7 +357,12 @@ typedef bk_vd bk_md;
     BK_INLINE M P##_mand(M a, M b) { return P##_and(a, b); }                   \
     BK_INLINE M P##_mor(M a, M b) { return P##_or(a, b); }                     \
     BK_INLINE V P##_select(M m, V x, V y) { return BK_VSELECT_(P, S, m, x, y); } \
-    BK_INLINE int P##_any(M m) { return BK_MM(movemask_##S)(m) != 0; }
+    BK_INLINE int P##_any(M m) { return BK_MM(movemask_##S)(m) != 0; }        \
+    BK_INLINE int P##_all(M m) {                                               \
+        return BK_MM(movemask_##S)(m) == (1 << sizeof(V) / BK_LANE_BYTES_##S) - 1; \
+    }
+#define BK_LANE_BYTES_ps 4
+#define BK_LANE_BYTES_pd 8
 #endif
 BK_DEF_VCMP(vf, bk_vf, bk_mf, ps)
 BK_DEF_VCMP(vd, bk_vd, bk_md, pd)

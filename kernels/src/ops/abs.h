@@ -68,14 +68,29 @@ BK_DEF_UNARY(abs_f32, 4, 4, bk_vf, vf_load, vf_store, vf_abs, bk_s_abs_f32)
 BK_DEF_UNARY(abs_f64, 8, 8, bk_vd, vd_load, vd_store, vd_abs, bk_s_abs_f64)
 
 /*
- * The magnitude of bk_e_abs_<c> on split parts, operation for operation, so
- * the bits are the scalar loop's. Only where both parts are NaN can the
- * result's payload and sign differ: C fixes no operand order for the one
- * addition, and the order written here is the one GCC 12 then emits for x86
- * as it does in the scalar loop (not so on aarch64).
+ * The magnitude of bk_e_abs_<c> on split parts, with a shortcut: where every
+ * lane's re^2 + im^2 lies in [1/SAFE, SAFE], the scaling is left out, which
+ * changes no bit. There the larger square is normal and exact up to the
+ * power of two the scaling multiplies by; the smaller one, if it can move
+ * the sum's rounding at all (half an ulp of the larger or more), is normal
+ * in both computations too; and a square root of a value scaled by an even
+ * power of two is the root scaled by its half. A zero, NaN, inf or an
+ * extreme part sends the whole vector the long way. Xeon Ice Lake, avx512,
+ * 64 KiB of normal random values: c64 0.40 -> 0.30 ns an element, now the
+ * speed of vsqrtps alone (np.sqrt of f32: 0.30); c128 stays at 1.0, already
+ * bound by vsqrtpd (np.sqrt of f64: 0.97). The long way is operation for
+ * operation the scalar loop, so its bits are the scalar loop's. Only where
+ * both parts are NaN can the result's payload and sign differ: C fixes no
+ * operand order for the one addition, and the order written here is the one
+ * GCC 12 then emits for x86 as it does in the scalar loop (not so on
+ * aarch64).
  */
-#define BK_DEF_VCABS(c, P, V, M, PAIR, R, w, EXP, TOP, RMIN)                   \
+#define BK_DEF_VCABS(c, P, V, M, PAIR, R, w, EXP, TOP, RMIN, SAFE)             \
     BK_INLINE V c##_abs(PAIR z) {                                              \
+        V q = P##_add(P##_mul(z.im, z.im), P##_mul(z.re, z.re));               \
+        const V lo = P##_set1((R)1 / (SAFE)), hi = P##_set1(SAFE);             \
+        if (P##_all(P##_mand(P##_ge(q, lo), P##_ge(hi, q))))                   \
+            return P##_in_order(P##_sqrt(q));                                  \
         V ar = P##_abs(z.re), ai = P##_abs(z.im);                              \
         V p = P##_max(P##_and(P##_max(ar, ai), vi_as_##P(vi_set1_##w(EXP))), P##_set1(RMIN)); \
         V s = vi_as_##P(vi_sub##w(vi_set1_##w(TOP), P##_as_vi(p)));            \
@@ -90,9 +105,9 @@ BK_DEF_UNARY(abs_f64, 8, 8, bk_vd, vd_load, vd_store, vd_abs, bk_s_abs_f64)
         return P##_in_order(r);                                                \
     }
 BK_DEF_VCABS(vc64, vf, bk_vf, bk_mf, bk_vf_pair, float, 32, 0x7f800000u, (uint32_t)255 << 23,
-             FLT_MIN)
+             FLT_MIN, 0x1p100f)
 BK_DEF_VCABS(vc128, vd, bk_vd, bk_md, bk_vd_pair, double, 64, 0x7ff0000000000000ull,
-             (uint64_t)2047 << 52, DBL_MIN)
+             (uint64_t)2047 << 52, DBL_MIN, 0x1p900)
 BK_DEF_UNARY(abs_c64, 8, 4, bk_vf_pair, vc64_load_split, vf_store, vc64_abs, bk_s_abs_c64)
 BK_DEF_UNARY(abs_c128, 16, 8, bk_vd_pair, vc128_load_split, vd_store, vc128_abs, bk_s_abs_c128)
 #endif
