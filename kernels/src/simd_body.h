@@ -101,9 +101,13 @@
 /*
  * out[i] = OP(a[i]) for a result element of RSIZE bytes. RSIZE < ESIZE only
  * for a magnitude: then V is a pair of vectors (LOAD splits them) and OP
- * returns one vector of results.
+ * returns one vector of results. BK_DEF_UNARY2 runs OP_ODD on every second
+ * vector instead: the same values by other instructions, so that two
+ * execution units share the work (see vd_sqrt_fma in ops/abs.h).
  */
 #define BK_DEF_UNARY(fname, ESIZE, RSIZE, V, LOAD, STORE, OP, TAIL)            \
+    BK_DEF_UNARY2(fname, ESIZE, RSIZE, V, LOAD, STORE, OP, OP, TAIL)
+#define BK_DEF_UNARY2(fname, ESIZE, RSIZE, V, LOAD, STORE, OP, OP_ODD, TAIL)   \
     static void fname(void *out, const void *a, size_t n) {                    \
         enum { L = sizeof(V) / (ESIZE) };                                      \
         if (n == 0)                                                            \
@@ -117,7 +121,7 @@
         for (; i + 2 * L <= n; i += 2 * L) {                                   \
             V x0 = LOAD(pa + i * (ESIZE)), x1 = LOAD(pa + (i + L) * (ESIZE));  \
             STORE(po + i * (RSIZE), OP(x0));                                   \
-            STORE(po + (i + L) * (RSIZE), OP(x1));                             \
+            STORE(po + (i + L) * (RSIZE), OP_ODD(x1));                         \
         }                                                                      \
         if (i + L <= n) {                                                      \
             STORE(po + i * (RSIZE), OP(LOAD(pa + i * (ESIZE))));               \

@@ -330,6 +330,7 @@ typedef simde__mmask16 bk_mf;
 typedef simde__mmask8 bk_md;
 #define BK_DEF_VCMP(P, V, M, S)                                                \
     BK_INLINE M P##_ge(V a, V b) { return BK_MM(cmp_##S##_mask)(a, b, SIMDE_CMP_GE_OQ); } \
+    BK_INLINE M P##_gt(V a, V b) { return BK_MM(cmp_##S##_mask)(a, b, SIMDE_CMP_GT_OQ); } \
     BK_INLINE M P##_eq(V a, V b) { return BK_MM(cmp_##S##_mask)(a, b, SIMDE_CMP_EQ_OQ); } \
     BK_INLINE M P##_unord(V a, V b) { return BK_MM(cmp_##S##_mask)(a, b, SIMDE_CMP_UNORD_Q); } \
     BK_INLINE M P##_mand(M a, M b) { return (M)(a & b); }                      \
@@ -352,6 +353,7 @@ typedef bk_vd bk_md;
 #endif
 #define BK_DEF_VCMP(P, V, M, S)                                                \
     BK_INLINE M P##_ge(V a, V b) { return BK_VCMP_(S, a, b, SIMDE_CMP_GE_OQ, ge); } \
+    BK_INLINE M P##_gt(V a, V b) { return BK_VCMP_(S, a, b, SIMDE_CMP_GT_OQ, gt); } \
     BK_INLINE M P##_eq(V a, V b) { return BK_VCMP_(S, a, b, SIMDE_CMP_EQ_OQ, eq); } \
     BK_INLINE M P##_unord(V a, V b) { return BK_VCMP_(S, a, b, SIMDE_CMP_UNORD_Q, unord); } \
     BK_INLINE M P##_mand(M a, M b) { return P##_and(a, b); }                   \
