@@ -34,6 +34,12 @@ GOALS = [
              "at 16 elements taken off, below 25% of the ceiling at 64 KiB - 1 MiB per array)",
      "where": {"size_class": "cache", "threads": 1, "numpy_no_simd": True}, "metric": "ratio",
      "threshold": 2.0},
+    {"id": "int-dot", "stage": "numpy",
+     "text": "Integer dot >= 5x np.dot where that fits under the ceiling (taken as: NumPy's "
+             "loop, its per-call cost at 16 elements taken off, below 20% of the ceiling at "
+             "64 KiB - 1 MiB per array)",
+     "where": {"size_class": "cache", "threads": 1, "int_dot": True, "numpy_below_fifth": True},
+     "metric": "ratio", "threshold": 5.0},
     {"id": "small-ufunc", "stage": "numpy",
      "text": "Small arrays (1-16 elements): per-call cost <= 1/3 of NumPy's call "
              "(NumPy time / bufkern time >= 3; every op but fill)",
@@ -82,13 +88,15 @@ def annotate(results: dict, env: dict):
     call = {(r["op"], r["dtype"]): r["numpy_ns"] for r in num
             if r["n"] == 16 and r["threads"] == 1 and r.get("numpy_ns")}
     for r in num:
-        r["numpy_no_simd"] = False
+        r["numpy_no_simd"] = r["numpy_below_fifth"] = False
         c = call.get((r["op"], r["dtype"]))
         if (r["size_class"] == "cache" and r["threads"] == 1 and r["bytes"] >= 64 << 10 and c
                 and r.get("numpy_ns") and r["numpy_ns"] > c and r.get("ceiling_gbps")):
             loop_gbps = r["traffic_bytes"] / (r["numpy_ns"] - c)
             r["numpy_loop_fraction"] = loop_gbps / r["ceiling_gbps"]
             r["numpy_no_simd"] = r["numpy_loop_fraction"] < 0.25
+            r["numpy_below_fifth"] = r["numpy_loop_fraction"] < 0.2
+        r["int_dot"] = r["form"] == "dot" and r["dtype"][0] in "iu"
     one = {(r["op"], r["dtype"], r["bytes"]): r for r in num if r["threads"] == 1}
     for r in num:
         if r["threads"] > 1:

@@ -158,8 +158,11 @@ def write_results(path, doc, ops, dtypes):
     if ce:
         L += ["## The ceilings", "",
               "GB/s of the fastest bandwidth loop (bench/bandwidth.c) per access pattern, bytes "
-              "per array and thread count, over every vector width and store kind; in "
-              "parentheses the interquartile range and the loop.", ""]
+              "per array and thread count, over every vector width and store kind, as the sweep "
+              "measured them (median; in parentheses the interquartile range and the loop). A "
+              "case's ceiling is the fastest of those loops at the upper quartile of its rounds, "
+              "here or in the case's own rounds (see the README, *How the benchmark "
+              "measures*).", ""]
         pats = list(dict.fromkeys(r["pattern"] for r in ce))
         rows = []
         for b in sorted({r["bytes"] for r in ce}):
