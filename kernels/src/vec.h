@@ -298,6 +298,23 @@ BK_INLINE bk_vf vf_xor(bk_vf a, bk_vf b) { return BK_MM(xor_ps)(a, b); }
 
 BK_INLINE bk_vd vd_load(const void *p) { return BK_MM(loadu_pd)((const double *)p); }
 BK_INLINE void vd_store(void *p, bk_vd v) { BK_MM(storeu_pd)((double *)p, v); }
+
+/*
+ * Streaming stores, to a vector-aligned p, for outputs beyond the caches that
+ * nothing has read: they skip the read for ownership of each line. At 512
+ * bits large arrays run on the avx2 kernels (BK_LARGE_TO_AVX2 in
+ * simd_body.h), so the ordinary stores stand in; on NEON SIMDe's are
+ * ordinary stores too.
+ */
+#if BK_VBITS == 512
+#define vi_store_nt vi_store
+#define vf_store_nt vf_store
+#define vd_store_nt vd_store
+#else
+BK_INLINE void vi_store_nt(void *p, bk_vi v) { BK_SI(stream)((bk_vi *)p, v); }
+BK_INLINE void vf_store_nt(void *p, bk_vf v) { BK_MM(stream_ps)((float *)p, v); }
+BK_INLINE void vd_store_nt(void *p, bk_vd v) { BK_MM(stream_pd)((double *)p, v); }
+#endif
 BK_INLINE bk_vd vd_set1(double x) { return BK_MM(set1_pd)(x); }
 BK_INLINE bk_vd vd_add(bk_vd a, bk_vd b) { return BK_MM(add_pd)(a, b); }
 BK_INLINE bk_vd vd_sub(bk_vd a, bk_vd b) { return BK_MM(sub_pd)(a, b); }
