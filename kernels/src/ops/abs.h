@@ -79,12 +79,11 @@ BK_DEF_UNARY(abs_f64, 8, 8, bk_vd, vd_load, vd_store, vd_abs, bk_s_abs_f64)
  * 64 KiB of normal random values: c64 0.40 -> 0.30 ns an element, the
  * speed of vsqrtps alone (np.sqrt of f32: 0.30); c128 1.0 -> 0.8, with
  * every second vector's root from vd_sqrt_fma, as vsqrtpd alone bounds it
- * at 0.97 (np.sqrt of f64). The long way is operation for
- * operation the scalar loop, so its bits are the scalar loop's. Only where
- * both parts are NaN can the result's payload and sign differ: C fixes no
- * operand order for the one addition, and the order written here is the one
- * GCC 12 then emits for x86 as it does in the scalar loop (not so on
- * aarch64).
+ * at 0.97 (np.sqrt of f64). The long way is operation for operation the
+ * scalar loop, so its bits are the scalar loop's. Only where both parts are
+ * NaN can the result's payload and sign differ: C fixes no operand order for
+ * the one addition, and the order written here is the one GCC 12 then emits
+ * for x86 as it does in the scalar loop (not so on aarch64).
  */
 #define BK_DEF_VCABS(c, P, V, M, PAIR, R, w, EXP, TOP, RMIN, SAFE, SQRT)       \
     BK_INLINE V c(PAIR z) {                                                    \
