@@ -105,6 +105,13 @@ BK_DEF_UNARY(abs_f64, 8, 8, bk_vd, vd_load, vd_store, vd_abs, bk_s_abs_f64)
         return P##_in_order(r);                                                \
     }
 
+BK_DEF_VCABS(vc64_abs, vf, bk_vf, bk_mf, bk_vf_pair, float, 32, 0x7f800000u,
+             (uint32_t)255 << 23, FLT_MIN, 0x1p100f, vf_sqrt)
+#define BK_DEF_VCABS_C128(c, SQRT)                                             \
+    BK_DEF_VCABS(c, vd, bk_vd, bk_md, bk_vd_pair, double, 64, 0x7ff0000000000000ull, \
+                 (uint64_t)2047 << 52, DBL_MIN, 0x1p900, SQRT)
+BK_DEF_VCABS_C128(vc128_abs, vd_sqrt)
+
 #if BK_VBITS == 512 && defined(SIMDE_X86_AVX512F_NATIVE)
 /*
  * The correctly rounded square root of q in [2^-900, 2^900] without the
@@ -138,15 +145,10 @@ BK_INLINE bk_vd vd_sqrt_fma(bk_vd q) {
         return vd_sqrt(q);
     return y;
 }
+BK_DEF_VCABS_C128(vc128_abs_fma, vd_sqrt_fma)
 #else
-#define vd_sqrt_fma vd_sqrt
+#define vc128_abs_fma vc128_abs
 #endif
-BK_DEF_VCABS(vc64_abs, vf, bk_vf, bk_mf, bk_vf_pair, float, 32, 0x7f800000u,
-             (uint32_t)255 << 23, FLT_MIN, 0x1p100f, vf_sqrt)
-BK_DEF_VCABS(vc128_abs, vd, bk_vd, bk_md, bk_vd_pair, double, 64, 0x7ff0000000000000ull,
-             (uint64_t)2047 << 52, DBL_MIN, 0x1p900, vd_sqrt)
-BK_DEF_VCABS(vc128_abs_fma, vd, bk_vd, bk_md, bk_vd_pair, double, 64, 0x7ff0000000000000ull,
-             (uint64_t)2047 << 52, DBL_MIN, 0x1p900, vd_sqrt_fma)
 BK_DEF_UNARY(abs_c64, 8, 4, bk_vf_pair, vc64_load_split, vf_store, vc64_abs, bk_s_abs_c64)
 BK_DEF_UNARY2(abs_c128, 16, 8, bk_vd_pair, vc128_load_split, vd_store, vc128_abs, vc128_abs_fma,
               bk_s_abs_c128)
