@@ -28,8 +28,9 @@
  *       the set-up alone (the baseline hyperfine's figures are taken from).
  *
  * Sizes take binary suffixes (16Ki, 4Mi, 1Gi). --misalign B makes the kernel
- * buffers start B bytes past a 64-byte boundary; --small-pages turns huge
- * pages off.
+ * buffers start B bytes past a 64-byte boundary, --misalign A,B puts a and
+ * out at A and b at B (NumPy's small arrays sit 16 bytes apart mod 64);
+ * --small-pages turns huge pages off.
  */
 #define _POSIX_C_SOURCE 200809L
 #define _DEFAULT_SOURCE /* madvise's MADV_HUGEPAGE */
@@ -265,8 +266,8 @@ int bb_init_buffers(const char *dtype, void *a, void *b, size_t n, void *k, void
     return 0;
 }
 
-/* Bytes past a 64-byte boundary at which a and b start (--misalign). */
-static size_t bb_misalign;
+/* Bytes past a 64-byte boundary at which a (and out) and b start (--misalign). */
+static size_t bb_misalign, bb_misalign_b;
 
 static int work_alloc(bb_work *w, const char *dtype, size_t n) {
     memset(w, 0, sizeof *w);
@@ -279,7 +280,7 @@ static int work_alloc(bb_work *w, const char *dtype, size_t n) {
     w->b_base = bb_alloc(bytes);
     w->out_base = bb_alloc(bytes);
     w->a = (char *)w->a_base + bb_misalign;
-    w->b = (char *)w->b_base + bb_misalign;
+    w->b = (char *)w->b_base + bb_misalign_b;
     w->out = (char *)w->out_base + bb_misalign;
     bb_inits[w->dt](w->a, w->b, n, w->k, w->v);
     w->live = 1;
@@ -738,8 +739,12 @@ int main(int argc, char **argv) {
             iters = (long long)parse_size(val);
         else if (!strcmp(a, "--threads"))
             threads = atoi(val);
-        else if (!strcmp(a, "--misalign"))
-            bb_misalign = parse_size(val) % 64;
+        else if (!strcmp(a, "--misalign")) {
+            char first[32];
+            snprintf(first, sizeof first, "%.*s", (int)strcspn(val, ","), val);
+            bb_misalign = parse_size(first) % 64;
+            bb_misalign_b = val[strlen(first)] ? parse_size(val + strlen(first) + 1) % 64 : bb_misalign;
+        }
         else {
             usage();
             die("unknown argument", a);

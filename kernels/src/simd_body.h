@@ -49,11 +49,65 @@
 
 
 /*
+ * Where a or b straddles cache lines after out's head (in place, a b at
+ * another offset than a, as NumPy's small arrays are), their vectors between
+ * out's first and last are joined from aligned loads (vec.h), from
+ * BK_JOIN_FROM bytes on. Multiply f64 in place, b 16 bytes off a, Xeon Ice
+ * Lake avx512: 64 KiB 2146 -> 1480 ns, 16 KiB 333 -> 300. fname_join runs
+ * them from i and returns where it stopped; the plain loop does the rest.
+ * Pairs of vectors (complex division) do not join.
+ */
+#define BK_CAT_(a, b) a##b
+#define BK_CAT(a, b) BK_CAT_(a, b)
+#define BK_JOINS_bk_vi 1
+#define BK_JOINS_bk_vf 1
+#define BK_JOINS_bk_vd 1
+#define BK_JOINS_bk_vf_pair 0
+#define BK_JOINS_bk_vd_pair 0
+#define BK_OF_VI_bk_vi(x) (x)
+#define BK_OF_VI_bk_vf(x) vi_as_vf(x)
+#define BK_OF_VI_bk_vd(x) vi_as_vd(x)
+#define BK_DEF_BINARY_JOIN_0(fname, ESIZE, V, LOAD, STORE, OP)                 \
+    static size_t fname##_join(char *po, const char *pa, const char *pb, size_t i, size_t n) { \
+        (void)po, (void)pa, (void)pb, (void)n;                                 \
+        return i;                                                              \
+    }
+#define BK_DEF_BINARY_JOIN_1(fname, ESIZE, V, LOAD, STORE, OP)                 \
+    BK_INLINE size_t fname##_joined(char *po, const char *pa, const char *pb, size_t i, \
+                                    size_t end, int ja, int jb) {              \
+        enum { L = sizeof(V) / (ESIZE) };                                      \
+        bk_cursor ca = cur_open(pa + i * (ESIZE), ja), cb = cur_open(pb + i * (ESIZE), jb); \
+        for (size_t j = 0; i + 2 * L <= end; i += 2 * L, j += 2) {             \
+            V x0 = BK_CAT(BK_OF_VI_, V)(cur_vi(&ca, j, ja));                   \
+            V y0 = BK_CAT(BK_OF_VI_, V)(cur_vi(&cb, j, jb));                   \
+            V x1 = BK_CAT(BK_OF_VI_, V)(cur_vi(&ca, j + 1, ja));               \
+            V y1 = BK_CAT(BK_OF_VI_, V)(cur_vi(&cb, j + 1, jb));               \
+            STORE(po + i * (ESIZE), OP(x0, y0));                               \
+            STORE(po + (i + L) * (ESIZE), OP(x1, y1));                         \
+        }                                                                      \
+        return i;                                                              \
+    }                                                                          \
+    static size_t fname##_join(char *po, const char *pa, const char *pb, size_t i, size_t n) { \
+        enum { L = sizeof(V) / (ESIZE) };                                      \
+        const size_t nv = (n - i) / L;                                         \
+        const int ja = src_joinable(pa + i * (ESIZE)), jb = src_joinable(pb + i * (ESIZE)); \
+        if (nv < 4 || n * (ESIZE) < BK_JOIN_FROM || !(ja || jb))               \
+            return i;                                                          \
+        STORE(po + i * (ESIZE), OP(LOAD(pa + i * (ESIZE)), LOAD(pb + i * (ESIZE)))); \
+        const size_t end = i + (nv - 1) * L; /* the last vector: plain */      \
+        i += L;                                                                \
+        if (!ja)                                                               \
+            return fname##_joined(po, pa, pb, i, end, 0, 1);                   \
+        return jb ? fname##_joined(po, pa, pb, i, end, 1, 1) : fname##_joined(po, pa, pb, i, end, 1, 0); \
+    }
+
+/*
  * out[i] = OP(a[i], b[i]), two V an iteration, then one, then the tail. V is
  * a vector, or a pair of them that LOAD and STORE split and join (complex
  * division). Both are loaded before either is stored, so out may be a or b.
  */
 #define BK_DEF_BINARY(fname, ESIZE, V, LOAD, STORE, OP, TAIL)                  \
+    BK_CAT(BK_DEF_BINARY_JOIN_, BK_CAT(BK_JOINS_, V))(fname, ESIZE, V, LOAD, STORE, OP) \
     static void fname(void *out, const void *a, const void *b, size_t n) {     \
         enum { L = sizeof(V) / (ESIZE) };                                      \
         if (n == 0) /* the pointers may be NULL: form no pointer from them */  \
@@ -64,6 +118,7 @@
         size_t i = BK_ALIGN_HEAD(po, ESIZE, n, L);                             \
         if (i)                                                                 \
             TAIL(po, pa, pb, i);                                               \
+        i = fname##_join(po, pa, pb, i, n);                                    \
         for (; i + 2 * L <= n; i += 2 * L) {                                   \
             V x0 = LOAD(pa + i * (ESIZE)), x1 = LOAD(pa + (i + L) * (ESIZE));  \
             V y0 = LOAD(pb + i * (ESIZE)), y1 = LOAD(pb + (i + L) * (ESIZE));  \

@@ -582,4 +582,115 @@ BK_INLINE void vc128_store_join(void *p, bk_vd_pair q) {
     vd_store((char *)p + BK_VBYTES, v1);
 }
 
+
+/* ---- vectors of a stream that is not vector-aligned ---------------------- */
+
+/*
+ * A vector that straddles two cache lines costs two line accesses. NumPy's
+ * small arrays come from malloc, 16 bytes past a line three times in four,
+ * and a reduction cannot choose where its lanes start (the bits may not
+ * depend on the address): dot f64, 64 KiB, Xeon (Ice Lake) avx512, 1.26 us
+ * aligned against 1.83-2.23 us at 16 or 32 bytes past a line. Where the
+ * target has a two-source permute for the offset, vector j of a stream at p
+ * is joined from the aligned vectors at al + jV and al + (j+1)V (al: p
+ * rounded down), so that every line is read once. Those lie within the
+ * stream's nvec vectors only for 1 <= j <= nvec - 2: callers load the first
+ * and the last vector directly (join 0). In other words, a joined run of m
+ * vectors from q reads up to a vector before q and a vector after q + mV.
+ */
+typedef struct {
+    const char *p, *al;
+    bk_vi sel;
+} bk_src;
+/* Below this many bytes an operand is read from L1, where straddling loads
+ * cost less than the permutes (sum i8 16 KiB at 16 bytes past a line, Xeon
+ * Ice Lake avx512: 189 ns straddling, 192 aligned; 64 KiB: 1251 and 778). */
+#define BK_JOIN_FROM 16384u
+BK_INLINE int src_joinable(const void *p) {
+    size_t off = (uintptr_t)p % BK_VBYTES;
+#if BK_VBITS == 512
+    return off && off % 4 == 0; /* vpermt2d: any whole 32-bit lane */
+#else
+    /*
+     * 256 bits: only every second vector straddles at NumPy's 16 bytes, and
+     * joining them by vperm2i128 measured slower (Xeon Ice Lake avx2, 64
+     * KiB at 16 bytes: sum f64 955 ns straddling against 1208 joined, dot
+     * f32 2190 against 2710). 128 bits at 16 bytes never straddle.
+     */
+    (void)off;
+    return 0;
+#endif
+}
+BK_INLINE bk_src src_open(const void *p) {
+    bk_src s;
+    s.p = (const char *)p;
+    s.al = s.p - (uintptr_t)p % BK_VBYTES;
+#if BK_VBITS == 512
+    /* (SIMDe's set_epi32 builds a vector a lane at a time: load it.) */
+    static const uint32_t iota[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+    s.sel = vi_add32(vi_load(iota), vi_set1_32((uint32_t)((uintptr_t)p % BK_VBYTES / 4)));
+#else
+    s.sel = vi_zero();
+#endif
+    return s;
+}
+/* The permute joining two aligned vectors into the stream's vector between. */
+BK_INLINE bk_vi src_join(bk_src s, bk_vi lo, bk_vi hi) {
+#if BK_VBITS == 512
+    return simde_mm512_permutex2var_epi32(lo, s.sel, hi);
+#else
+    (void)s, (void)hi;
+    return lo; /* never joinable */
+#endif
+}
+/* An aligned vector of the stream, kept in a register: the empty asm stops
+ * the compiler from folding the load into both permutes that use it, which
+ * would load it twice. */
+BK_INLINE bk_vi src_aligned(bk_src s, size_t k) {
+    bk_vi v = BK_SI(load)((const bk_vi *)(s.al + k * BK_VBYTES));
+    __asm__("" : "+v"(v));
+    return v;
+}
+/* Vectors j .. j + cnt - 1 of the stream into v; join is a constant in every
+ * caller, so that each loop compiles to one form or the other. */
+BK_INLINE void src_run(bk_src s, size_t j, int join, bk_vi *v, int cnt) {
+    bk_vi lo = join ? src_aligned(s, j) : vi_zero();
+    for (int u = 0; u < cnt; u++) {
+        size_t k = j + (size_t)u;
+        if (join) {
+            bk_vi hi = src_aligned(s, k + 1);
+            v[u] = src_join(s, lo, hi);
+            lo = hi;
+        } else {
+            v[u] = vi_load(s.p + k * BK_VBYTES);
+        }
+    }
+}
+/* The same one vector at a time, in order from j = 0: cur holds the aligned
+ * vector the next join starts from. */
+typedef struct {
+    bk_src s;
+    bk_vi lo;
+} bk_cursor;
+BK_INLINE bk_cursor cur_open(const void *p, int join) {
+    bk_cursor c;
+    c.s = src_open(p);
+    c.lo = join ? src_aligned(c.s, 0) : vi_zero();
+    return c;
+}
+BK_INLINE bk_vi cur_vi(bk_cursor *c, size_t j, int join) {
+    if (!join)
+        return vi_load(c->s.p + j * BK_VBYTES);
+    bk_vi hi = src_aligned(c->s, j + 1), v = src_join(c->s, c->lo, hi);
+    c->lo = hi;
+    return v;
+}
+BK_INLINE bk_vi src_vi(bk_src s, size_t j, int join) {
+    bk_vi v;
+    src_run(s, j, join, &v, 1);
+    return v;
+}
+BK_INLINE bk_vf src_vf(bk_src s, size_t j, int join) { return vi_as_vf(src_vi(s, j, join)); }
+BK_INLINE bk_vd src_vd(bk_src s, size_t j, int join) { return vi_as_vd(src_vi(s, j, join)); }
+
 #endif

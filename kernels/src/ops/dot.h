@@ -62,10 +62,10 @@ BK_DTYPES(BK_X_S_DOT)
 /* ---- floats and complex: sum.h's lanes, over products ----------------------- */
 
 /* One rounding per product, as in the scalar loop (mul.h's products). */
-#define BK_TERMS_DOT_vf(pa, pb, off) vf_mul(vf_load((pa) + (off)), vf_load((pb) + (off)))
-#define BK_TERMS_DOT_vd(pa, pb, off) vd_mul(vd_load((pa) + (off)), vd_load((pb) + (off)))
-#define BK_TERMS_CDOT_vf(pa, pb, off) vc64_mul(vf_load((pa) + (off)), vf_load((pb) + (off)))
-#define BK_TERMS_CDOT_vd(pa, pb, off) vc128_mul(vd_load((pa) + (off)), vd_load((pb) + (off)))
+#define BK_TERMS_DOT_vf vf_mul
+#define BK_TERMS_DOT_vd vd_mul
+#define BK_TERMS_CDOT_vf vc64_mul
+#define BK_TERMS_CDOT_vd vc128_mul
 BK_DEF_LANES(fdot_lanes_float, float, vf, bk_vf, BK_TERMS_DOT_vf)
 BK_DEF_LANES(fdot_lanes_double, double, vd, bk_vd, BK_TERMS_DOT_vd)
 BK_DEF_LANES(cdot_lanes_float, float, vf, bk_vf, BK_TERMS_CDOT_vf)
@@ -84,18 +84,25 @@ BK_DEF_FREDUCE(dot, c128, bk_c128, double, vd, cplx, cdot_lanes_double)
  * below 2^29 and their sum below 2^31; it then moves to 64 bits.
  */
 enum { BK_IDOT8_CHUNK = 4096 };
+/* vdot*(pa, pb, nvec, join): the loop over nvec vectors, one compiled form
+ * for a b read directly and one for a b joined from aligned loads (vec.h). */
+#define BK_DEF_VDOT_JOIN(name)                                                 \
+    static uint64_t name(const char *pa, const char *pb, size_t nvec, int join) { \
+        return join ? name##_body(pa, pb, nvec, 1) : name##_body(pa, pb, nvec, 0); \
+    }
 BK_INLINE bk_vi vi_even8_i(bk_vi x) { return BK_MM(srai_epi16)(BK_MM(slli_epi16)(x, 8), 8); }
 BK_INLINE bk_vi vi_odd8_i(bk_vi x) { return BK_MM(srai_epi16)(x, 8); }
 BK_INLINE bk_vi vi_even8_u(bk_vi x) { return vi_and(x, vi_set1_16(0x00ff)); }
 BK_INLINE bk_vi vi_odd8_u(bk_vi x) { return BK_MM(srli_epi16)(x, 8); }
 #define BK_DEF_VDOT8(s)                                                        \
-    static uint64_t vdot8_##s(const char *pa, const char *pb, size_t nvec) {   \
+    BK_INLINE uint64_t vdot8_##s##_body(const char *pa, const char *pb, size_t nvec, int join) { \
+        bk_cursor cb = cur_open(pb, join);                                     \
         uint64_t total = 0;                                                    \
         for (size_t i = 0; i < nvec;) {                                        \
             size_t m = nvec - i < BK_IDOT8_CHUNK ? nvec - i : BK_IDOT8_CHUNK;  \
             bk_vi even = vi_zero(), odd = vi_zero();                           \
             for (size_t j = i; j < i + m; j++) {                               \
-                bk_vi x = vi_load(pa + j * BK_VBYTES), y = vi_load(pb + j * BK_VBYTES); \
+                bk_vi x = vi_load(pa + j * BK_VBYTES), y = cur_vi(&cb, j, join);  \
                 even = vi_add32(even, vi_madd16(vi_even8_##s(x), vi_even8_##s(y))); \
                 odd = vi_add32(odd, vi_madd16(vi_odd8_##s(x), vi_odd8_##s(y)));     \
             }                                                                  \
@@ -103,7 +110,8 @@ BK_INLINE bk_vi vi_odd8_u(bk_vi x) { return BK_MM(srli_epi16)(x, 8); }
             i += m;                                                            \
         }                                                                      \
         return total;                                                          \
-    }
+    }                                                                          \
+    BK_DEF_VDOT_JOIN(vdot8_##s)
 BK_DEF_VDOT8(i)
 BK_DEF_VDOT8(u)
 
@@ -113,17 +121,19 @@ BK_DEF_VDOT8(u)
  * 2^31 - 1 exactly as an unsigned lane; its halves go to 64-bit sums, and the
  * 2^31 - 1 per pair comes off at the end.
  */
-static uint64_t vdot16_i(const char *pa, const char *pb, size_t nvec) {
+BK_INLINE uint64_t vdot16_i_body(const char *pa, const char *pb, size_t nvec, int join) {
+    bk_cursor cb = cur_open(pb, join);
     const bk_vi bias = vi_set1_32(0x7fffffffu);
     bk_vi lo = vi_zero(), hi = vi_zero();
     for (size_t j = 0; j < nvec; j++) {
-        bk_vi x = vi_load(pa + j * BK_VBYTES), y = vi_load(pb + j * BK_VBYTES);
+        bk_vi x = vi_load(pa + j * BK_VBYTES), y = cur_vi(&cb, j, join);
         bk_vi t = vi_add32(vi_madd16(x, y), bias);
         lo = vi_add64(lo, vi_lo32(t));
         hi = vi_add64(hi, vi_hi32(t));
     }
     return hsum_u64(vi_add64(lo, hi)) - (uint64_t)0x7fffffffu * nvec * (BK_VBYTES / 4);
 }
+BK_DEF_VDOT_JOIN(vdot16_i)
 
 /*
  * uint16: each product is hi * 2^16 + lo with hi, lo its 16-bit halves.
@@ -131,14 +141,15 @@ static uint64_t vdot16_i(const char *pa, const char *pb, size_t nvec) {
  * with ones, into 32-bit lanes (|pair| <= 2^16: BK_IDOT8_CHUNK iterations
  * stay below 2^29); the 2^15 * (2^16 + 1) per element comes back at the end.
  */
-static uint64_t vdot16_u(const char *pa, const char *pb, size_t nvec) {
+BK_INLINE uint64_t vdot16_u_body(const char *pa, const char *pb, size_t nvec, int join) {
+    bk_cursor cb = cur_open(pb, join);
     const bk_vi flip = vi_set1_16(0x8000), one = vi_set1_16(1);
     uint64_t lo_total = 0, hi_total = 0;
     for (size_t i = 0; i < nvec;) {
         size_t m = nvec - i < BK_IDOT8_CHUNK ? nvec - i : BK_IDOT8_CHUNK;
         bk_vi lo = vi_zero(), hi = vi_zero();
         for (size_t j = i; j < i + m; j++) {
-            bk_vi x = vi_load(pa + j * BK_VBYTES), y = vi_load(pb + j * BK_VBYTES);
+            bk_vi x = vi_load(pa + j * BK_VBYTES), y = cur_vi(&cb, j, join);
             lo = vi_add32(lo, vi_madd16(vi_xor(vi_mul16(x, y), flip), one));
             hi = vi_add32(hi, vi_madd16(vi_xor(vi_mulhi_u16(x, y), flip), one));
         }
@@ -148,18 +159,21 @@ static uint64_t vdot16_u(const char *pa, const char *pb, size_t nvec) {
     }
     return lo_total + (hi_total << 16) + (uint64_t)0x8000 * 0x10001 * nvec * (BK_VBYTES / 2);
 }
+BK_DEF_VDOT_JOIN(vdot16_u)
 
 /* 32 bits: even and odd lanes multiplied into 64-bit products. */
 #define BK_DEF_VDOT32(s)                                                       \
-    static uint64_t vdot32_##s(const char *pa, const char *pb, size_t nvec) {  \
+    BK_INLINE uint64_t vdot32_##s##_body(const char *pa, const char *pb, size_t nvec, int join) { \
+        bk_cursor cb = cur_open(pb, join);                                     \
         bk_vi even = vi_zero(), odd = vi_zero();                               \
         for (size_t j = 0; j < nvec; j++) {                                    \
-            bk_vi x = vi_load(pa + j * BK_VBYTES), y = vi_load(pb + j * BK_VBYTES); \
+            bk_vi x = vi_load(pa + j * BK_VBYTES), y = cur_vi(&cb, j, join);  \
             even = vi_add64(even, vi_mulx_##s##32(x, y));                      \
             odd = vi_add64(odd, vi_mulx_##s##32(vi_hi32(x), vi_hi32(y)));      \
         }                                                                      \
         return hsum_u64(vi_add64(even, odd));                                  \
-    }
+    }                                                                          \
+    BK_DEF_VDOT_JOIN(vdot32_##s)
 #if !BK_SSE2_ONLY
 BK_DEF_VDOT32(i)
 #endif
@@ -167,20 +181,31 @@ BK_DEF_VDOT32(u)
 
 /* 64 bits: the low 64 bits of each product, the same for both signednesses. */
 #if BK_VBITS > 128
-static uint64_t vdot64(const char *pa, const char *pb, size_t nvec) {
+BK_INLINE uint64_t vdot64_body(const char *pa, const char *pb, size_t nvec, int join) {
+    bk_cursor cb = cur_open(pb, join);
     bk_vi acc = vi_zero();
     for (size_t j = 0; j < nvec; j++)
-        acc = vi_add64(acc, vi_mul64(vi_load(pa + j * BK_VBYTES), vi_load(pb + j * BK_VBYTES)));
+        acc = vi_add64(acc, vi_mul64(vi_load(pa + j * BK_VBYTES), cur_vi(&cb, j, join)));
     return hsum_u64(acc);
 }
+BK_DEF_VDOT_JOIN(vdot64)
 #endif
 
 /*
  * The vectors run from a's first aligned one: vectors that straddle cache
  * lines cost the avx512 target up to twice the time (i32 dot, 64 KiB at 16
- * mod 64: 4.4 us against 1.6). The elements before it and after the last
- * whole vector go through one zero-padded vector each.
+ * mod 64: 4.4 us against 1.6). b's are joined from aligned loads where the
+ * target can (vec.h), all but the first and the last, whose neighbours may
+ * lie outside b. The elements before the first vector and after the last go
+ * through one zero-padded vector each.
+ *
+ * The 8- and 16-bit loops already keep the shuffle port busy: while both
+ * operands fit in L1 the straddling loads cost less than the permutes (i16
+ * dot, b 16 bytes off a, Xeon Ice Lake avx512: 16 KiB each 253 ns straddling
+ * against 308 joined, 32 KiB 828 against 604). They join from 16 Ki
+ * elements, which every block of a longer reduction has (api.c).
  */
+#define BK_IDOT_JOINS(w, n) ((w) > 16 || (n) >= 16384)
 #define BK_DEF_IDOT(name, S, w, VDOT)                                          \
     static S dot_##name(const void *a, const void *b, size_t n) {              \
         enum { E = (w) / 8, W = BK_VBYTES / E };                               \
@@ -189,13 +214,24 @@ static uint64_t vdot64(const char *pa, const char *pb, size_t nvec) {
         const char *pa = (const char *)a, *pb = (const char *)b;               \
         size_t head = BK_TO_ALIGNED(pa, E), nvec = (n - head) / W;             \
         size_t tail = n - head - nvec * W;                                     \
-        _Alignas(64) char ends[2][2][BK_VBYTES];                               \
-        memset(ends, 0, sizeof ends);                                          \
+        const char *qa = pa + head * E, *qb = pb + head * E;                   \
+        const int join = nvec >= 3 && BK_IDOT_JOINS(w, n) && src_joinable(qb); \
+        _Alignas(64) char ends[2][4][BK_VBYTES]; /* head, tail, first, last */ \
+        memset(ends[0], 0, 2 * BK_VBYTES);                                     \
+        memset(ends[1], 0, 2 * BK_VBYTES);                                     \
         memcpy(ends[0][0], pa, head * E);                                      \
         memcpy(ends[1][0], pb, head * E);                                      \
         memcpy(ends[0][1], pa + (n - tail) * E, tail * E);                     \
         memcpy(ends[1][1], pb + (n - tail) * E, tail * E);                     \
-        return (S)(VDOT(ends[0][0], ends[1][0], 2) + VDOT(pa + head * E, pb + head * E, nvec)); \
+        if (!join)                                                             \
+            return (S)(VDOT(ends[0][0], ends[1][0], 2, 0) + VDOT(qa, qb, nvec, 0)); \
+        const size_t last = (nvec - 1) * BK_VBYTES;                            \
+        memcpy(ends[0][2], qa, BK_VBYTES);                                     \
+        memcpy(ends[1][2], qb, BK_VBYTES);                                     \
+        memcpy(ends[0][3], qa + last, BK_VBYTES);                              \
+        memcpy(ends[1][3], qb + last, BK_VBYTES);                              \
+        return (S)(VDOT(ends[0][0], ends[1][0], 4, 0) +                        \
+                   VDOT(qa + BK_VBYTES, qb + BK_VBYTES, nvec - 2, 1));         \
     }
 BK_DEF_IDOT(i8, int64_t, 8, vdot8_i)
 BK_DEF_IDOT(u8, uint64_t, 8, vdot8_u)
