@@ -621,16 +621,19 @@ BK_INLINE int src_joinable(const void *p) {
     return 0;
 #endif
 }
-BK_INLINE bk_src src_open(const void *p) {
+/* A stream at p; join: whether its vectors will be joined (src_joinable). */
+BK_INLINE bk_src src_open(const void *p, int join) {
     bk_src s;
     s.p = (const char *)p;
     s.al = s.p - (uintptr_t)p % BK_VBYTES;
+    s.sel = vi_zero();
 #if BK_VBITS == 512
     /* (SIMDe's set_epi32 builds a vector a lane at a time: load it.) */
     static const uint32_t iota[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
-    s.sel = vi_add32(vi_load(iota), vi_set1_32((uint32_t)((uintptr_t)p % BK_VBYTES / 4)));
+    if (join)
+        s.sel = vi_add32(vi_load(iota), vi_set1_32((uint32_t)((uintptr_t)p % BK_VBYTES / 4)));
 #else
-    s.sel = vi_zero();
+    (void)join;
 #endif
     return s;
 }
@@ -674,7 +677,7 @@ typedef struct {
 } bk_cursor;
 BK_INLINE bk_cursor cur_open(const void *p, int join) {
     bk_cursor c;
-    c.s = src_open(p);
+    c.s = src_open(p, join);
     c.lo = join ? src_aligned(c.s, 0) : vi_zero();
     return c;
 }

@@ -203,9 +203,11 @@ BK_DEF_VDOT_JOIN(vdot64)
  * operands fit in L1 the straddling loads cost less than the permutes (i16
  * dot, b 16 bytes off a, Xeon Ice Lake avx512: 16 KiB each 253 ns straddling
  * against 308 joined, 32 KiB 828 against 604). They join from 16 Ki
- * elements, which every block of a longer reduction has (api.c).
+ * elements, which every block of a longer reduction has (api.c). The 64-bit
+ * multiply (vpmullq) takes that port too, and joining gained nothing there
+ * (64 KiB: 1825-1966 ns straddling, 1861-2058 joined).
  */
-#define BK_IDOT_JOINS(w, n) ((w) > 16 || (n) >= 16384)
+#define BK_IDOT_JOINS(w, n) ((w) == 32 || ((w) < 32 && (n) >= 16384))
 #define BK_DEF_IDOT(name, S, w, VDOT)                                          \
     static S dot_##name(const void *a, const void *b, size_t n) {              \
         enum { E = (w) / 8, W = BK_VBYTES / E };                               \

@@ -78,8 +78,8 @@ enum { BK_ACC = 8, BK_DEPTH = 16 };
     }                                                                          \
     /* pb: NULL for a sum. Each join pattern compiles to its own loop. */      \
     static V fname(const char *pa, const char *pb, size_t nvec) {              \
-        bk_src sa = src_open(pa), sb = src_open(pb ? pb : pa);                 \
         int ja = src_joinable(pa), jb = pb && src_joinable(pb);                \
+        bk_src sa = src_open(pa, ja), sb = src_open(pb ? pb : pa, jb);         \
         if (ja)                                                                \
             return jb ? fname##_joined(sa, sb, nvec, 1, 1) : fname##_joined(sa, sb, nvec, 1, 0); \
         return jb ? fname##_joined(sa, sb, nvec, 0, 1) : fname##_joined(sa, sb, nvec, 0, 0); \
