@@ -10,10 +10,12 @@
  * OP is a reduction (sum, min, max, dot) or an in-place binary op (add,
  * subtract, multiply, divide): a = a OP b. a starts MISALIGN_A bytes past a
  * 64-byte boundary, b MISALIGN_B bytes (NumPy's small arrays: 16 apart).
- * One thread unless BUFKERN_THREADS says otherwise. tools/ab-kernels.sh
+ * TARGET may be two, TA,TB: one per library (LIB_B may then be LIB_A, to
+ * compare two targets of one build). One thread unless BUFKERN_THREADS says
+ * otherwise. tools/ab-kernels.sh
  * builds the two libraries from git revisions and runs a list of cases.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* dlmopen */
 #include <bufkern.h>
 #include <dlfcn.h>
 #include <stdio.h>
@@ -51,6 +53,12 @@ int main(int argc, char **argv) {
         return 2;
     }
     const char *op = argv[3], *target = argc > 8 ? argv[8] : NULL;
+    char targets[2][32] = {"", ""};
+    if (target) {
+        size_t cut = strcspn(target, ",");
+        snprintf(targets[0], sizeof targets[0], "%.*s", (int)cut, target);
+        snprintf(targets[1], sizeof targets[1], "%s", target[cut] ? target + cut + 1 : targets[0]);
+    }
     const char *c_op = !strcmp(op, "subtract") ? "sub" : !strcmp(op, "multiply") ? "mul"
                        : !strcmp(op, "divide") ? "div" : op;
     int kind = !strcmp(op, "dot") ? 2 : (!strcmp(op, "sum") || !strcmp(op, "min") || !strcmp(op, "max")) ? 1 : 3;
@@ -58,13 +66,14 @@ int main(int argc, char **argv) {
     char sym[64];
     snprintf(sym, sizeof sym, "bk_%s", c_op);
     for (int l = 0; l < 2; l++) {
-        if (!(lib[l] = dlopen(argv[1 + l], RTLD_NOW | RTLD_LOCAL))) {
+        /* Each in a namespace of its own: two copies even of one file. */
+        if (!(lib[l] = dlmopen(LM_ID_NEWLM, argv[1 + l], RTLD_NOW | RTLD_LOCAL))) {
             fprintf(stderr, "ab-kernels: %s\n", dlerror());
             return 2;
         }
         fn[l] = need(lib[l], sym);
-        if (target && ((int (*)(const char *))need(lib[l], "bk_set_target"))(target) != BK_OK) {
-            fprintf(stderr, "ab-kernels: target %s not available\n", target);
+        if (target && ((int (*)(const char *))need(lib[l], "bk_set_target"))(targets[l]) != BK_OK) {
+            fprintf(stderr, "ab-kernels: target %s not available\n", targets[l]);
             return 2;
         }
         const char *env = getenv("BUFKERN_THREADS");

@@ -263,6 +263,7 @@ typedef struct bk_reduce_job {
     const char *a, *b;
     size_t isz, n, first; /* first block of the round */
     size_t split;         /* bytes of a round from which it is split */
+    int streams;          /* the operands exceed BK_JOIN_UNTIL (table.h) */
     void *res;            /* one result slot per block of the round */
 } bk_reduce_job;
 static size_t bk_block_len(const bk_reduce_job *j, size_t i) {
@@ -278,10 +279,13 @@ static size_t bk_block_len(const bk_reduce_job *j, size_t i) {
         const size_t off = (j->first + i) * BK_RBLOCK * sizeof(T), m = bk_block_len(j, i); \
         const char *pa = off ? j->a + off : j->a, *pb = off && j->b ? j->b + off : j->b; \
         (void)pb;                                                              \
+        bk_reduce_streams = j->streams;                                        \
         ((RT *)j->res)[i] = j->kt->op##_##name ARGS;                           \
     }
 #define BK_ARGS_A (pa, m)
 #define BK_ARGS_AB (pa, pb, m)
+
+_Thread_local int bk_reduce_streams;
 
 /* Runs one round: rounds of blocks [first, first + count). */
 static void bk_reduce_round(bk_part_fn part, bk_reduce_job *j, size_t count) {
@@ -296,7 +300,7 @@ static void bk_reduce_round(bk_part_fn part, bk_reduce_job *j, size_t count) {
 #define BK_REDUCE_BLOCKS(op, name, T, S, kind, R, b)                           \
     {                                                                          \
         bk_reduce_job j = {bk_kernels(), (const char *)a, (const char *)(b), sizeof(T), n, 0, \
-                           BK_SPLIT_SUM, NULL}; \
+                           BK_SPLIT_SUM, n * sizeof(T) > BK_JOIN_UNTIL, NULL};                  \
         if (n <= BK_RBLOCK) {                                                  \
             S one;                                                             \
             j.res = &one;                                                      \
@@ -324,7 +328,7 @@ static void bk_reduce_round(bk_part_fn part, bk_reduce_job *j, size_t count) {
 #define BK_EXTREME_BLOCKS(op, name, T, kind, LESS, NEG_FIRST)                  \
     {                                                                          \
         bk_reduce_job j = {bk_kernels(), (const char *)a, NULL, sizeof(T), n, 0,           \
-                           BK_SPLIT_EXTREME, NULL};      \
+                           BK_SPLIT_EXTREME, 0, NULL};   \
         T res[BK_RROUND], m = 0;                                               \
         j.res = res;                                                           \
         for (size_t blocks = (n + BK_RBLOCK - 1) / BK_RBLOCK; j.first < blocks;) { \

@@ -51,8 +51,8 @@
 /*
  * Where a or b straddles cache lines after out's head (in place, a b at
  * another offset than a, as NumPy's small arrays are), their vectors between
- * out's first and last are joined from aligned loads (vec.h), from
- * BK_JOIN_FROM bytes on. Multiply f64 in place, b 16 bytes off a, Xeon Ice
+ * out's first and last are joined from aligned loads (vec.h), between
+ * BK_JOIN_FROM and BK_JOIN_UNTIL bytes. Multiply f64 in place, b 16 bytes off a, Xeon Ice
  * Lake avx512: 64 KiB 2146 -> 1480 ns, 16 KiB 333 -> 300. fname_join runs
  * them from i and returns where it stopped; the plain loop does the rest.
  * Pairs of vectors (complex division) do not join.
@@ -91,7 +91,7 @@
         enum { L = sizeof(V) / (ESIZE) };                                      \
         const size_t nv = (n - i) / L;                                         \
         const int ja = src_joinable(pa + i * (ESIZE)), jb = src_joinable(pb + i * (ESIZE)); \
-        if (nv < 4 || n * (ESIZE) < BK_JOIN_FROM || !(ja || jb))               \
+        if (nv < 4 || n * (ESIZE) < BK_JOIN_FROM || n * (ESIZE) > BK_JOIN_UNTIL || !(ja || jb)) \
             return i;                                                          \
         STORE(po + i * (ESIZE), OP(LOAD(pa + i * (ESIZE)), LOAD(pb + i * (ESIZE)))); \
         const size_t end = i + (nv - 1) * L; /* the last vector: plain */      \

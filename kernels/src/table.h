@@ -80,4 +80,23 @@ static inline size_t bk_large_bytes(void) {
     return atomic_load_explicit(&bk_large_bytes_value, memory_order_relaxed);
 }
 
+/*
+ * Where the avx512 kernels join vectors that straddle cache lines from
+ * aligned loads (vec.h), by the bytes of an operand. Below BK_JOIN_FROM it
+ * comes from L1, which serves straddling loads about as fast as the
+ * permutes: sum i8 at 16 bytes past a line, Xeon Ice Lake avx512, 16 KiB 189
+ * ns straddling against 192 aligned, 64 KiB 1251 against 778. Above
+ * BK_JOIN_UNTIL it streams from L3 or DRAM, where joined loads measured
+ * slower: dot f64 with a and b 16 bytes past a line, 2 MiB 1.00x, 8 MiB
+ * 0.91x, 32 MiB 0.92x, 192 MiB 0.91-0.93x of the straddling loop's speed.
+ */
+#define BK_JOIN_FROM ((size_t)16 << 10)
+#define BK_JOIN_UNTIL ((size_t)2 << 20)
+/*
+ * A reduction's kernels see one block of it at a time (api.c), which tells
+ * them nothing of the whole: api.c sets this, on the thread that runs a
+ * block, to whether the reduction's operands exceed BK_JOIN_UNTIL.
+ */
+extern _Thread_local int bk_reduce_streams;
+
 #endif

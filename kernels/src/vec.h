@@ -597,15 +597,12 @@ BK_INLINE void vc128_store_join(void *p, bk_vd_pair q) {
  * stream's nvec vectors only for 1 <= j <= nvec - 2: callers load the first
  * and the last vector directly (join 0). In other words, a joined run of m
  * vectors from q reads up to a vector before q and a vector after q + mV.
+ * Joins pay between BK_JOIN_FROM and BK_JOIN_UNTIL bytes (table.h).
  */
 typedef struct {
     const char *p, *al;
     bk_vi sel;
 } bk_src;
-/* Below this many bytes an operand is read from L1, where straddling loads
- * cost less than the permutes (sum i8 16 KiB at 16 bytes past a line, Xeon
- * Ice Lake avx512: 189 ns straddling, 192 aligned; 64 KiB: 1251 and 778). */
-#define BK_JOIN_FROM 16384u
 BK_INLINE int src_joinable(const void *p) {
     size_t off = (uintptr_t)p % BK_VBYTES;
 #if BK_VBITS == 512

@@ -79,6 +79,8 @@ enum { BK_ACC = 8, BK_DEPTH = 16 };
     /* pb: NULL for a sum. Each join pattern compiles to its own loop. */      \
     static V fname(const char *pa, const char *pb, size_t nvec) {              \
         int ja = src_joinable(pa), jb = pb && src_joinable(pb);                \
+        if ((ja || jb) && bk_reduce_streams) /* table.h */                     \
+            ja = jb = 0;                                                       \
         bk_src sa = src_open(pa, ja), sb = src_open(pb ? pb : pa, jb);         \
         if (ja)                                                                \
             return jb ? fname##_joined(sa, sb, nvec, 1, 1) : fname##_joined(sa, sb, nvec, 1, 0); \
@@ -242,7 +244,7 @@ static uint64_t vsum64(const char *p, size_t nvec, uint64_t bias) {
  * correction adds.
  */
 /*
- * From BK_JOIN_FROM bytes on (vec.h), the vectors start at a's first aligned
+ * From BK_JOIN_FROM bytes on (table.h), the vectors start at a's first aligned
  * one, as the order of an integer sum is free (sum u64, 64 KiB 16 bytes past
  * a line, Xeon Ice Lake avx512: 1263 ns straddling against 511). The
  * elements before it and after the last whole vector then go through one
