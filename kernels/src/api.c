@@ -279,8 +279,11 @@ static size_t bk_block_len(const bk_reduce_job *j, size_t i) {
         const size_t off = (j->first + i) * BK_RBLOCK * sizeof(T), m = bk_block_len(j, i); \
         const char *pa = off ? j->a + off : j->a, *pb = off && j->b ? j->b + off : j->b; \
         (void)pb;                                                              \
-        bk_reduce_streams = j->streams;                                        \
+        if (j->streams) /* a TLS access costs a call: small ones go without */ \
+            bk_reduce_streams = 1;                                             \
         ((RT *)j->res)[i] = j->kt->op##_##name ARGS;                           \
+        if (j->streams)                                                        \
+            bk_reduce_streams = 0;                                             \
     }
 #define BK_ARGS_A (pa, m)
 #define BK_ARGS_AB (pa, pb, m)

@@ -95,7 +95,8 @@ static inline size_t bk_large_bytes(void) {
 /*
  * A reduction's kernels see one block of it at a time (api.c), which tells
  * them nothing of the whole: api.c sets this, on the thread that runs a
- * block, to whether the reduction's operands exceed BK_JOIN_UNTIL.
+ * block, while the block belongs to a reduction whose operands exceed
+ * BK_JOIN_UNTIL.
  */
 extern _Thread_local int bk_reduce_streams;
 
