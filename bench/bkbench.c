@@ -21,8 +21,7 @@
  *                                           a bandwidth loop over them, split
  *                                           over <threads> -> ok <subject>
  *         threads <n>                       bk_set_threads(n)
- *         run <subject> <iters>             one batch -> ok <wall_ns> <cpu_ns> <process_cpu_ns>
- *                                           (cpu: this thread's; process: all threads')
+ *         run <subject> <iters>             one batch -> ok <wall_ns> <cpu_ns>
  *         drop <work>                       frees a work and its subjects
  *   bkbench --target T --op OP --dtype D --n N --iters K [--threads N]
  *       K calls of one kernel and nothing else, for hyperfine; --iters 0 is
@@ -654,13 +653,10 @@ static void serve_line(char *line) {
             return reply("err subject %llu's work was dropped", u1);
         if (prepare(s))
             return reply("err cannot set target or threads");
-        uint64_t p0 = clock_ns(CLOCK_PROCESS_CPUTIME_ID), c0 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
-        uint64_t t0 = clock_ns(CLOCK_MONOTONIC);
+        uint64_t c0 = clock_ns(CLOCK_THREAD_CPUTIME_ID), t0 = clock_ns(CLOCK_MONOTONIC);
         run_subject(s, u2);
         uint64_t t1 = clock_ns(CLOCK_MONOTONIC), c1 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
-        uint64_t p1 = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
-        return reply("ok %llu %llu %llu", (unsigned long long)(t1 - t0), (unsigned long long)(c1 - c0),
-                     (unsigned long long)(p1 - p0));
+        return reply("ok %llu %llu", (unsigned long long)(t1 - t0), (unsigned long long)(c1 - c0));
     }
     if (!strcmp(cmd, "drop")) {
         if (sscanf(line, "%*s %llu", &u1) != 1 || u1 >= nworks)

@@ -57,7 +57,7 @@ class Driver:
 
     def kernel(self, work: int, op: str, target: str = "best", threads: int = 1) -> "CSubject":
         return CSubject(self, int(self.ask(f"kernel {work} {op} {target} {threads}")[0]),
-                        f"{op} {target}", threads)
+                        f"{op} {target}")
 
     def volk(self, work: int, name: str, side: str) -> "CSubject":
         return CSubject(self, int(self.ask(f"volk {work} {name} {side}")[0]), f"{name} {side}")
@@ -67,7 +67,7 @@ class Driver:
 
     def pattern(self, pattern: str, stores: str, isa: str, threads: int) -> "CSubject":
         sid = int(self.ask(f"pattern {pattern} {stores} {isa} {threads}")[0])
-        return CSubject(self, sid, f"{pattern} {stores} {isa} x{threads}", threads)
+        return CSubject(self, sid, f"{pattern} {stores} {isa} x{threads}")
 
     def drop(self, work: int):
         self.ask(f"drop {work}")
@@ -81,9 +81,9 @@ class Driver:
 
 
 class CSubject(Subject):
-    def __init__(self, driver: Driver, sid: int, name: str, threads: int = 1):
-        self.driver, self.sid, self.name, self.threads = driver, sid, name, threads
+    def __init__(self, driver: Driver, sid: int, name: str):
+        self.driver, self.sid, self.name = driver, sid, name
 
     def batch(self, iters: int):
-        wall, cpu, pcpu = self.driver.ask(f"run {self.sid} {iters}")
-        return int(wall) * 1e-9, int(cpu) * 1e-9, int(pcpu) * 1e-9
+        wall, cpu = self.driver.ask(f"run {self.sid} {iters}")
+        return int(wall) * 1e-9, int(cpu) * 1e-9

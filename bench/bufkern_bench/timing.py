@@ -12,12 +12,7 @@ interquartile range as its spread.
 A batch during which another process took the CPU (this thread's CPU time
 falls short of the wall time) is run again, up to 3 times, while such
 disturbances are occasional; when they are the rule (the machine is busy for
-good), retrying only burns time: the batch is kept and counted. A subject on
-several threads is also disturbed when the process kept fewer CPUs busy than
-in the subject's best batch so far (below 90% of it): on a VM the host may
-take a helper thread's CPU away (steal time), which the calling thread's own
-CPU time does not show. Seen here: 2-thread cases beyond the LLC at the
-speed of one thread, or slower, for minutes of a run.
+good), retrying only burns time: the batch is kept and counted.
 """
 
 from __future__ import annotations
@@ -54,14 +49,9 @@ DISTURBANCES = Disturbances()
 
 class Subject:
     """Something to time: batch(iters) -> (wall seconds, CPU seconds of the
-    timing thread or None, CPU seconds of the whole process or None);
-    prepare() runs before each batch, untimed. threads: how many threads it
-    may keep busy; busy: the most CPUs per wall second a batch of it kept
-    busy so far (timed_batch)."""
+    timing thread or None); prepare() runs before each batch, untimed."""
 
     name = "?"
-    threads = 1
-    busy = 0.0
 
     def prepare(self):
         pass
@@ -71,33 +61,28 @@ class Subject:
 
 
 class PySubject(Subject):
-    def __init__(self, name: str, stmt: str, names: dict, prepare=None, threads: int = 1):
+    def __init__(self, name: str, stmt: str, names: dict, prepare=None):
         # the names become locals of timeit's loop function: no global lookup is timed
         setup = "; ".join(f"{k} = _g[{k!r}]" for k in names) or "pass"
         self.timer = timeit.Timer(stmt, setup=setup, globals={"_g": names})
-        self.name, self.stmt, self._prepare, self.threads = name, stmt, prepare, threads
+        self.name, self.stmt, self._prepare = name, stmt, prepare
 
     def prepare(self):
         if self._prepare:
             self._prepare()
 
     def batch(self, iters: int):
-        c0, p0 = time.thread_time(), time.process_time()
+        c0 = time.thread_time()
         t = self.timer.timeit(iters)
-        return t, time.thread_time() - c0, time.process_time() - p0
+        return t, time.thread_time() - c0
 
 
 def timed_batch(s: Subject, iters: int) -> float:
     """Seconds for `iters` calls, a disturbed batch run again (see above)."""
     for attempt in range(4):
         s.prepare()
-        wall, cpu, pcpu = s.batch(iters)
+        wall, cpu = s.batch(iters)
         disturbed = cpu is not None and wall >= 2e-4 and cpu < 0.9 * wall
-        if s.threads > 1 and pcpu is not None and wall >= 2e-4:
-            busy = pcpu / wall
-            # (a subject that stays near one busy CPU does not split: no check)
-            disturbed = disturbed or (s.busy > 1.2 and busy < 0.9 * s.busy)
-            s.busy = max(s.busy, busy)
         if not DISTURBANCES.retry(disturbed) or attempt == 3:
             DISTURBANCES.kept += disturbed
             return wall

@@ -83,7 +83,7 @@ def one_case(ctx, op, spec, dtype, n, nbytes, cls, a, b, k, v, set_blas, compani
     subs = []
     for t in threads:
         subs.append(PySubject(f"bufkern x{t}", s_bk, names,
-                              prepare=lambda t=t: bk.set_threads(t), threads=t))
+                              prepare=lambda t=t: bk.set_threads(t)))
     np_threads = threads if blas else [1]
     if g is not None or form == "fill":
         for t in np_threads:
