@@ -651,23 +651,9 @@ BK_INLINE bk_vi src_aligned(bk_src s, size_t k) {
     __asm__("" : "+v"(v));
     return v;
 }
-/* Vectors j .. j + cnt - 1 of the stream into v; join is a constant in every
- * caller, so that each loop compiles to one form or the other. */
-BK_INLINE void src_run(bk_src s, size_t j, int join, bk_vi *v, int cnt) {
-    bk_vi lo = join ? src_aligned(s, j) : vi_zero();
-    for (int u = 0; u < cnt; u++) {
-        size_t k = j + (size_t)u;
-        if (join) {
-            bk_vi hi = src_aligned(s, k + 1);
-            v[u] = src_join(s, lo, hi);
-            lo = hi;
-        } else {
-            v[u] = vi_load(s.p + k * BK_VBYTES);
-        }
-    }
-}
-/* The same one vector at a time, in order from j = 0: cur holds the aligned
- * vector the next join starts from. */
+/* A stream's vectors one at a time, in order: lo holds the aligned vector
+ * the next join starts from. join is a constant in every caller, so that each
+ * loop compiles to one form or the other. */
 typedef struct {
     bk_src s;
     bk_vi lo;
@@ -685,12 +671,11 @@ BK_INLINE bk_vi cur_vi(bk_cursor *c, size_t j, int join) {
     c->lo = hi;
     return v;
 }
-BK_INLINE bk_vi src_vi(bk_src s, size_t j, int join) {
-    bk_vi v;
-    src_run(s, j, join, &v, 1);
-    return v;
+/* Vectors j .. j + cnt - 1 of the stream into v. */
+BK_INLINE void src_run(bk_src s, size_t j, int join, bk_vi *v, int cnt) {
+    bk_cursor c = {s, join ? src_aligned(s, j) : vi_zero()};
+    for (int u = 0; u < cnt; u++)
+        v[u] = cur_vi(&c, j + (size_t)u, join);
 }
-BK_INLINE bk_vf src_vf(bk_src s, size_t j, int join) { return vi_as_vf(src_vi(s, j, join)); }
-BK_INLINE bk_vd src_vd(bk_src s, size_t j, int join) { return vi_as_vd(src_vi(s, j, join)); }
 
 #endif

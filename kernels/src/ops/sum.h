@@ -65,10 +65,12 @@ enum { BK_ACC = 8, BK_DEPTH = 16 };
                         acc[u] = P##_add(acc[u], TERMS(vi_as_##P(x[u]), vi_as_##P(y[u]))); \
                 } else                                                         \
                     for (int u = 0; u < BK_ACC; u++)                           \
-                        acc[u] = P##_add(acc[u], TERMS(src_##P(sa, k + u, 0), src_##P(sb, k + u, 0))); \
+                        acc[u] = P##_add(acc[u], TERMS(P##_load(sa.p + (k + u) * BK_VBYTES), \
+                                                       P##_load(sb.p + (k + u) * BK_VBYTES))); \
             }                                                                  \
             for (int u = 0; j < m; j++, u++)                                   \
-                acc[u] = P##_add(acc[u], TERMS(src_##P(sa, i + j, 0), src_##P(sb, i + j, 0))); \
+                acc[u] = P##_add(acc[u], TERMS(P##_load(sa.p + (i + j) * BK_VBYTES), \
+                                               P##_load(sb.p + (i + j) * BK_VBYTES))); \
             V block = P##_add(P##_add(P##_add(acc[0], acc[1]), P##_add(acc[2], acc[3])), \
                               P##_add(P##_add(acc[4], acc[5]), P##_add(acc[6], acc[7]))); \
             bk_pairwise_push_##P(&pw, block);                                  \
