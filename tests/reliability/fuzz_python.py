@@ -641,8 +641,13 @@ def cases(draw):
         if placement == "a" and np.dtype(ospec) == a.dtype:
             out = a
         elif placement == "b" and b is not None and np.dtype(ospec) == b.dtype:
-            out = b  # read-only (b always is), unless its memory is writable:
-            if isinstance(b.obj, np.ndarray) and b.mem is not None and b.mem.flags.writeable:
+            out = b  # read-only (b always is), unless its memory is writable and
+            # its layout one a writable operand may have (see operand(): a float
+            # destination shares memory only by whole items):
+            whole = b.npview is not None and all(st % b.dtype.itemsize == 0
+                                                 for st in b.npview.strides)
+            if isinstance(b.obj, np.ndarray) and b.mem is not None and b.mem.flags.writeable \
+                    and (b.dtype.kind in "iu" or whole):
                 try:
                     twin = np.ndarray(b.npview.shape, b.dtype, buffer=b.mem, strides=b.npview.strides,
                                       offset=b.npview.__array_interface__["data"][0]
