@@ -1,27 +1,28 @@
 """The ceiling of each case: what its access pattern reaches in its better
 rounds.
 
-The bandwidth stage sweeps every loop (pattern x width x store kind x
-threads) at every size; a case then runs, in the same alternating rounds as
-its kernels, the loops of its pattern that were fastest in the sweep at its
-bytes per array, for each thread count it may use. The ceiling is the
+The bandwidth stage sweeps every loop (pattern x width x store kind) at
+every size, each thread count in rounds of its own; a case then runs, in the
+same rounds as its kernels on that thread count, the loops of its pattern
+that were fastest in the sweep at its bytes per array. The ceiling is the
 fastest of those loops at the upper quartile of its rounds, in the sweep or
-in the case's own rounds, whichever is higher. Both are needed, as measured
-on a Xeon Ice Lake:
+in the case's own rounds, whichever is higher, over the thread counts the
+case may use. Measured on a Xeon Ice Lake, why:
 - Dividing each round's kernel by the same round's loop (as this did
   first) compared modes rather than removing noise: around the caches'
   edges one size runs at two speeds from round to round, loops and kernels
   alike (dot u64 at 1 MiB per array: rounds of 49-52 us and of 65-71 us),
   and a kernel in its fast mode over a loop in its slow one gave fractions
   up to 140%.
-- Inside the case's rounds, between passes over other buffers, the loops
-  run slower than in the sweep at 1 and 8 MiB per array (r2w1 at 8 MiB:
-  19-27 GB/s against 41 by itself), and the upper quartile of the rounds
-  alone still left 22 of 944 fractions above 102%; with the sweep's, 2
-  (105% and 106%). A warm-up call before each batch did not change that.
-The price: beyond the LLC the sweep's better rounds can be a few percent
-above what the loops reach beside the kernels, so fractions there are, if
-anything, low.
+- The upper quartile rather than the median, and the higher of the two
+  places: a ceiling is what the pattern reaches in its better rounds, and a
+  few percent of it moves with the neighbours of the loop in its rounds.
+What had put most fractions above 100% (up to 141%, at 1 and 8 MiB on one
+thread) was one-thread kernels sharing rounds with two-thread calls on the
+same arrays; timing.py says why that is no longer done. In runs of the
+bandwidth and NumPy stages for dot, add and multiply (288 fractions), that
+change took the fractions above 102% from 33 to 2 and the largest from 140%
+to 105%.
 """
 
 from __future__ import annotations

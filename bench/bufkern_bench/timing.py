@@ -9,6 +9,22 @@ subjects is taken per round (the two batches of a round ran under the same
 conditions) and reported as the median of those ratios with their
 interquartile range as its spread.
 
+Subjects on different thread counts never share rounds. A one-thread batch
+right after an all-core batch on the same buffers finds half of them in the
+other core's L2, which stays idle and keeps them: measured on a Xeon Ice Lake
+(1.25 MiB L2 a core), dot u32 at 1 MiB per array ran at 38-46 GB/s on one
+thread in rounds shared with two-thread calls, against 27-32 GB/s for the
+same call, and for the read2 loop, in rounds of one-thread subjects only;
+kernels measured that way read as up to 141% of their ceiling. Ratios
+across thread counts (NumPy's one thread against bufkern's all cores, all
+cores against one) pair round i of one set with round i of the other.
+
+A batch of more than one call starts with one untimed call: the subject
+before it in the round may have used other buffers. Without it, at 8 MiB per
+array (batches of about 8 calls) the C driver's r2w1 loop on its own buffers
+ran at 30-33 GB/s beside bufkern.add on NumPy's arrays at 35-42 (which
+followed np.add on the same arrays, already warm); with it, at 39-44.
+
 A batch during which another process took the CPU (this thread's CPU time
 falls short of the wall time) is run again, up to 3 times, while such
 disturbances are occasional; when they are the rule (the machine is busy for
@@ -81,6 +97,8 @@ def timed_batch(s: Subject, iters: int) -> float:
     """Seconds for `iters` calls, a disturbed batch run again (see above)."""
     for attempt in range(4):
         s.prepare()
+        if iters > 1:
+            s.batch(1)  # warm-up: see the docstring
         wall, cpu = s.batch(iters)
         disturbed = cpu is not None and wall >= 2e-4 and cpu < 0.9 * wall
         if not DISTURBANCES.retry(disturbed) or attempt == 3:

@@ -28,27 +28,33 @@ def run(ctx) -> list:
         for nbytes in todo:
             bar.set_postfix_str(f"{nbytes >> 10} KiB per array")
             d.bwbuf(nbytes)
-            subs, meta = [], []
-            for p in info["patterns"]:
-                if p not in patterns.PATTERNS:
-                    continue  # a loop the byte accounting does not know
-                stores = ["ordinary"] + (["streaming"] if p in WRITING and
-                                         info["streaming_stores"] else [])
-                for st in stores:
-                    for isa in info["isas"]:
-                        for t in ctx.thread_counts(nbytes):
+            for t in ctx.thread_counts(nbytes):  # rounds of their own: timing.py
+                subs, meta = [], []
+                for p in info["patterns"]:
+                    if p not in patterns.PATTERNS:
+                        continue  # a loop the byte accounting does not know
+                    stores = ["ordinary"] + (["streaming"] if p in WRITING and
+                                             info["streaming_stores"] else [])
+                    for st in stores:
+                        for isa in info["isas"]:
                             subs.append(d.pattern(p, st, isa, t))
                             meta.append((p, st, isa, t))
-            large = nbytes >= LARGE
-            ms = measure(subs, cfg.reps_large if large else cfg.reps, 0 if large else cfg.batch_s)
-            for (p, st, isa, t), m in zip(meta, ms):
-                traffic = patterns.traffic(p, nbytes)
-                q1, med, q3 = m.q
-                rows.append({"pattern": p, "stores": st, "isa": isa, "threads": t,
-                             "bytes": nbytes, "traffic_bytes": traffic, "iters": m.iters,
-                             "gbps": traffic / med, "gbps_lo": traffic / q3,
-                             "gbps_hi": traffic / q1, "samples_ns": [round(x, 1) for x in m.ns]})
+                rows += sweep(cfg, nbytes, subs, meta)
             bar.update(1)
     d.bwbuf(0)
     ctx.ceiling_rows = rows
+    return rows
+
+
+def sweep(cfg, nbytes, subs, meta) -> list:
+    large = nbytes >= LARGE
+    ms = measure(subs, cfg.reps_large if large else cfg.reps, 0 if large else cfg.batch_s)
+    rows = []
+    for (p, st, isa, t), m in zip(meta, ms):
+        traffic = patterns.traffic(p, nbytes)
+        q1, med, q3 = m.q
+        rows.append({"pattern": p, "stores": st, "isa": isa, "threads": t,
+                     "bytes": nbytes, "traffic_bytes": traffic, "iters": m.iters,
+                     "gbps": traffic / med, "gbps_lo": traffic / q3,
+                     "gbps_hi": traffic / q1, "samples_ns": [round(x, 1) for x in m.ns]})
     return rows

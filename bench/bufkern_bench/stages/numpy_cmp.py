@@ -80,27 +80,27 @@ def one_case(ctx, op, spec, dtype, n, nbytes, cls, a, b, k, v, set_blas, compani
     names = {"f": getattr(bk, op), "g": g, "a": a, "b": b, "k": k, "v": v, "r": r}
     threads = ctx.thread_counts(nbytes)
     blas = form == "dot" and set_blas is not None and values.kind(dtype) != "int"
-    subs = []
-    for t in threads:
-        subs.append(PySubject(f"bufkern x{t}", s_bk, names,
-                              prepare=lambda t=t: bk.set_threads(t)))
-    np_threads = threads if blas else [1]
-    if g is not None or form == "fill":
-        for t in np_threads:
-            subs.append(PySubject(f"numpy x{t}", s_np, names,
-                                  prepare=(lambda t=t: set_blas(t)) if blas else None))
     identity = patterns.is_identity(np, getattr(bk, op), form, dtype, result,
                                     values.NUMPY_NAMES[dtype])
     pattern = patterns.pattern_of(form, dtype, result, ctx.itemsize, identity)
     traffic = patterns.traffic(pattern, nbytes) if pattern else None
-    n_py = len(subs)
-    comp = companions.for_case(pattern, threads) if cls != "small" else []
-    subs += [c[1] for c in comp]
     large = nbytes >= LARGE
-    ms = measure(subs, cfg.reps_large if large else cfg.reps, 0 if large else cfg.batch_s)
-    bk_ms = ms[:len(threads)]
-    np_ms = ms[len(threads):n_py]
-    comp_ms = list(zip(comp, ms[n_py:]))
+    # Each thread count in rounds of its own (timing.py says why): bufkern on
+    # t threads, NumPy on t (BLAS) or on one thread (measured once, with the
+    # one-thread rounds), and the ceiling loops of t threads.
+    bk_ms, np_ms, comp_ms = [], [], []
+    for t in threads:
+        subs = [PySubject(f"bufkern x{t}", s_bk, names, prepare=lambda t=t: bk.set_threads(t))]
+        has_np = (g is not None or form == "fill") and (blas or t == threads[0])
+        if has_np:
+            subs.append(PySubject(f"numpy x{t if blas else 1}", s_np, names,
+                                  prepare=(lambda t=t: set_blas(t)) if blas else None))
+        comp = companions.for_case(pattern, [t]) if cls != "small" else []
+        subs += [c[1] for c in comp]
+        ms = measure(subs, cfg.reps_large if large else cfg.reps, 0 if large else cfg.batch_s)
+        bk_ms.append(ms[0])
+        np_ms += ms[1:1 + has_np]
+        comp_ms += list(zip(comp, ms[1 + has_np:]))
     out = []
     for i, t in enumerate(threads):
         m = bk_ms[i]
