@@ -9,11 +9,15 @@
  *   read  (sum, min, max): s += a[i] into eight independent accumulators, so
  *                      the loop is bound by loads, not by the add's latency.
  *   read2 (dot):       s += a[i] ^ b[i], the same way.
- *   rmw   (scale, conjugate, absolute of reals): a[i] += 1.
- *   r2w1  (add, subtract, multiply, divide): a[i] += b[i].
+ *   rmw   (scale, conjugate, absolute of reals): a[i] += z.
+ *   r2w1  (add, subtract, multiply, divide): a[i] += b[i] & z.
  *   write (fill):      a[i] = v.
  *   r1wh  (absolute of complex): c[i] = a[2i] + a[2i+1], reading `bytes` of a
  *                      and writing bytes / 2 of another array c.
+ *
+ * z is an opaque zero (bw_zero): a pass leaves a's values as they were, so the
+ * benchmark can run the loops on the very arrays a kernel was timed on (the
+ * libbkbandwidth library, loaded by bufkern_bench), not only on bkbench's own.
  *
  * Each loop exists at every vector width the CPU has (on x86-64: SSE2, AVX2
  * and AVX-512, from one body written with 64-byte GCC/Clang vector
@@ -74,44 +78,46 @@ const char *const bb_pattern_names[BB_NPATTERNS] = {"read", "read2", "rmw", "r2w
             r += s[0][j];                                                                      \
         return r;                                                                              \
     }                                                                                          \
-    ATTR static void bw_rmw_##isa(unsigned char *a, size_t bytes) {                            \
+    ATTR static void bw_rmw_##isa(unsigned char *a, size_t bytes, uint64_t z) {                \
         enum { W = sizeof(VT) };                                                               \
-        VT x;                                                                                  \
+        VT x, zv = {0};                                                                        \
+        zv += z;                                                                               \
         size_t i = 0;                                                                          \
         for (; i + 8 * W <= bytes; i += 8 * W)                                                 \
             for (int u = 0; u < 8; u++) {                                                      \
                 memcpy(&x, a + i + u * W, W);                                                  \
-                x += 1;                                                                        \
+                x += zv;                                                                       \
                 memcpy(a + i + u * W, &x, W);                                                  \
             }                                                                                  \
         for (; i + W <= bytes; i += W) {                                                       \
             memcpy(&x, a + i, W);                                                              \
-            x += 1;                                                                            \
+            x += zv;                                                                           \
             memcpy(a + i, &x, W);                                                              \
         }                                                                                      \
         for (; i < bytes; i++)                                                                 \
-            a[i]++;                                                                            \
+            a[i] += (unsigned char)z;                                                          \
     }                                                                                          \
     ATTR static void bw_r2w1_##isa(unsigned char *restrict a, const unsigned char *restrict b, \
-                                   size_t bytes) {                                             \
+                                   size_t bytes, uint64_t z) {                                 \
         enum { W = sizeof(VT) };                                                               \
-        VT x, y;                                                                               \
+        VT x, y, zv = {0};                                                                     \
+        zv += z;                                                                               \
         size_t i = 0;                                                                          \
         for (; i + 8 * W <= bytes; i += 8 * W)                                                 \
             for (int u = 0; u < 8; u++) {                                                      \
                 memcpy(&x, a + i + u * W, W);                                                  \
                 memcpy(&y, b + i + u * W, W);                                                  \
-                x += y;                                                                        \
+                x += y & zv;                                                                   \
                 memcpy(a + i + u * W, &x, W);                                                  \
             }                                                                                  \
         for (; i + W <= bytes; i += W) {                                                       \
             memcpy(&x, a + i, W);                                                              \
             memcpy(&y, b + i, W);                                                              \
-            x += y;                                                                            \
+            x += y & zv;                                                                       \
             memcpy(a + i, &x, W);                                                              \
         }                                                                                      \
         for (; i < bytes; i++)                                                                 \
-            a[i] += b[i];                                                                      \
+            a[i] += b[i] & (unsigned char)z;                                                   \
     }                                                                                          \
     ATTR static uint64_t bw_read2_##isa(const unsigned char *a, const unsigned char *b,        \
                                         size_t bytes) {                                        \
@@ -173,24 +179,25 @@ BB_LOOPS(base, __attribute__((noinline)), bb_v16)
 
 #ifdef BB_X86
 
-#define BB_NT_LOOPS(isa, ATTR, VT, W, LD, ADD, STREAM, SET1)                                      \
-    ATTR static void bw_rmw_nt_##isa(unsigned char *a, size_t bytes) {                            \
-        const VT one = SET1(1);                                                                   \
+#define BB_NT_LOOPS(isa, ATTR, VT, W, LD, ADD, AND, STREAM, SET1)                                      \
+    ATTR static void bw_rmw_nt_##isa(unsigned char *a, size_t bytes, uint64_t z) {                \
+        const VT zv = SET1((long long)z);                                                         \
         size_t i = 0;                                                                             \
         for (; i + W <= bytes; i += W)                                                            \
-            STREAM((VT *)(a + i), ADD(LD(a + i), one));                                           \
+            STREAM((VT *)(a + i), ADD(LD(a + i), zv));                                            \
         _mm_sfence();                                                                             \
         for (; i < bytes; i++)                                                                    \
-            a[i]++;                                                                               \
+            a[i] += (unsigned char)z;                                                             \
     }                                                                                             \
     ATTR static void bw_r2w1_nt_##isa(unsigned char *restrict a, const unsigned char *restrict b, \
-                                      size_t bytes) {                                             \
+                                      size_t bytes, uint64_t z) {                                 \
+        const VT zv = SET1((long long)z);                                                         \
         size_t i = 0;                                                                             \
         for (; i + W <= bytes; i += W)                                                            \
-            STREAM((VT *)(a + i), ADD(LD(a + i), LD(b + i)));                                     \
+            STREAM((VT *)(a + i), ADD(LD(a + i), AND(LD(b + i), zv)));                            \
         _mm_sfence();                                                                             \
         for (; i < bytes; i++)                                                                    \
-            a[i] += b[i];                                                                         \
+            a[i] += b[i] & (unsigned char)z;                                                      \
     }                                                                                             \
     ATTR static void bw_r1wh_nt_##isa(unsigned char *restrict c, const unsigned char *restrict a, \
                                       size_t bytes) {                                             \
@@ -215,19 +222,20 @@ BB_LOOPS(base, __attribute__((noinline)), bb_v16)
 #define LD256(p) _mm256_loadu_si256((const __m256i *)(p))
 #define LD128(p) _mm_loadu_si128((const __m128i *)(p))
 BB_NT_LOOPS(avx512, __attribute__((target("avx512f"), noinline)), __m512i, 64, LD512,
-            _mm512_add_epi64, _mm512_stream_si512, _mm512_set1_epi64)
+            _mm512_add_epi64, _mm512_and_si512, _mm512_stream_si512, _mm512_set1_epi64)
 BB_NT_LOOPS(avx2, __attribute__((target("avx2"), noinline)), __m256i, 32, LD256, _mm256_add_epi64,
-            _mm256_stream_si256, _mm256_set1_epi64x)
-BB_NT_LOOPS(base, __attribute__((noinline)), __m128i, 16, LD128, _mm_add_epi64, _mm_stream_si128,
-            _mm_set1_epi64x)
+            _mm256_and_si256, _mm256_stream_si256, _mm256_set1_epi64x)
+BB_NT_LOOPS(base, __attribute__((noinline)), __m128i, 16, LD128, _mm_add_epi64, _mm_and_si128,
+            _mm_stream_si128, _mm_set1_epi64x)
 
 #endif
 
 /* ---- dispatch ------------------------------------------------------------ */
 
 typedef uint64_t (*bb_read_fn)(const unsigned char *, size_t);
-typedef void (*bb_rmw_fn)(unsigned char *, size_t);
-typedef void (*bb_r2w1_fn)(unsigned char *restrict, const unsigned char *restrict, size_t);
+typedef void (*bb_rmw_fn)(unsigned char *, size_t, uint64_t);
+typedef void (*bb_r2w1_fn)(unsigned char *restrict, const unsigned char *restrict, size_t, uint64_t);
+typedef void (*bb_r1wh_fn)(unsigned char *restrict, const unsigned char *restrict, size_t);
 typedef void (*bb_write_fn)(unsigned char *, size_t, uint64_t);
 typedef uint64_t (*bb_read2_fn)(const unsigned char *, const unsigned char *, size_t);
 
@@ -238,7 +246,7 @@ typedef struct bb_isa_loops {
     bb_r2w1_fn r2w1, r2w1_nt;
     bb_write_fn write, write_nt;
     bb_read2_fn read2;
-    bb_r2w1_fn r1wh, r1wh_nt; /* (c, a, bytes of a) */
+    bb_r1wh_fn r1wh, r1wh_nt; /* (c, a, bytes of a) */
 } bb_isa_loops;
 
 static const bb_isa_loops bb_isas[BB_NISA] = {
@@ -273,6 +281,10 @@ int bb_isa_supported(int isa) {
 int bb_have_nt(void) { return bb_isas[0].rmw_nt != NULL; }
 
 static volatile uint64_t bw_sink;
+/* What rmw and r2w1 add (rmw) or mask b with (r2w1): zero, so that a pass
+   leaves every value as it was (the loops also run on the benchmark's own
+   arrays), read from here so that the compiler cannot drop the work. */
+static volatile uint64_t bw_zero;
 
 void bb_pattern_pass(bb_pattern p, int nt, int isa, void *a, const void *b, void *c,
                      size_t bytes) {
@@ -288,10 +300,10 @@ void bb_pattern_pass(bb_pattern p, int nt, int isa, void *a, const void *b, void
         (nt ? l->r1wh_nt : l->r1wh)(c, a, bytes);
         break;
     case BB_RMW:
-        (nt ? l->rmw_nt : l->rmw)(a, bytes);
+        (nt ? l->rmw_nt : l->rmw)(a, bytes, bw_zero);
         break;
     case BB_R2W1:
-        (nt ? l->r2w1_nt : l->r2w1)(a, b, bytes);
+        (nt ? l->r2w1_nt : l->r2w1)(a, b, bytes, bw_zero);
         break;
     case BB_WRITE:
         (nt ? l->write_nt : l->write)(a, bytes, bytes);
@@ -299,4 +311,10 @@ void bb_pattern_pass(bb_pattern p, int nt, int isa, void *a, const void *b, void
     default:
         break;
     }
+}
+
+void bb_pattern_batch(bb_pattern p, int nt, int isa, void *a, const void *b, void *c, size_t bytes,
+                      uint64_t iters) {
+    for (uint64_t i = 0; i < iters; i++)
+        bb_pattern_pass(p, nt, isa, a, b, c, bytes);
 }

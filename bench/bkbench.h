@@ -68,6 +68,9 @@ int bb_isa_supported(int isa);
  */
 void bb_pattern_pass(bb_pattern p, int nt, int isa, void *a, const void *b, void *c,
                      size_t bytes);
+/* iters passes: one call a batch, for callers through an FFI (bufkern_bench). */
+void bb_pattern_batch(bb_pattern p, int nt, int isa, void *a, const void *b, void *c, size_t bytes,
+                      uint64_t iters);
 int bb_have_nt(void);
 
 /* ---- VOLK (volk.c, only when VOLK was found) ---------------------------- */

@@ -15,6 +15,7 @@ from . import goals, machine
 from .config import STAGES, Config
 from .context import Context
 from .driver import ROOT, Driver, find_bkbench
+from .local import Loops
 from .report import json_out, markdown, plots
 from .timing import DISTURBANCES
 
@@ -93,6 +94,11 @@ def main(argv=None):
     if exe:
         ctx.driver = Driver(exe)
         ctx.itemsize = {d["name"]: d["size"] for d in ctx.driver.info["dtypes"]}
+        try:
+            ctx.local = Loops(exe, ctx.driver.info["patterns"])
+        except OSError as e:
+            notes["ceilings"] = (f"libbkbandwidth could not be loaded ({e}): one-thread "
+                                 "ceilings run on the driver's buffers only")
     else:
         notes["C driver"] = "bkbench was not found (tools/bench.sh builds it)"
     if not ctx.itemsize and ctx.np is not None and ctx.bk is not None:

@@ -46,22 +46,29 @@ class Companions:
             d.bwbuf(nbytes if has else 0)
         self.nbytes, self.subjects = (nbytes if has else 0), {}
 
-    def for_case(self, pattern, threads):
+    def for_case(self, pattern, threads, arrays=None):
         """[(threads of the loop, subject, sweep row)] for a case on these
         thread counts: per thread count, the loops that were fastest in the
         sweep (three of them, two from 64 MiB where a pass is long): which
         width or store kind wins moves with the neighbours, so a few run and
-        the fastest of each round is the ceiling."""
+        the fastest of each round is the ceiling. On one thread, given the
+        case's NumPy arrays ({"a", "b", "c"}), the loops run on them in this
+        process (local.py says why); else on the driver's buffers."""
         if not self.nbytes or pattern is None:
             return []
         k = 2 if self.nbytes >= 64 << 20 else 3
         out = []
         for t in threads:
+            rows = sorted((r for r in self.ctx.ceiling_rows if r["pattern"] == pattern
+                           and r["bytes"] == self.nbytes and r["threads"] == t),
+                          key=lambda r: -r["gbps"])[:k]
+            if t == 1 and arrays is not None and self.ctx.local is not None:
+                subs = [(self.ctx.local.subject(pattern, r["stores"], r["isa"], arrays), r)
+                        for r in rows]
+                out += [(t, sub, row) for sub, row in subs if sub is not None]
+                continue
             key = (pattern, t)
             if key not in self.subjects:
-                rows = sorted((r for r in self.ctx.ceiling_rows if r["pattern"] == pattern
-                               and r["bytes"] == self.nbytes and r["threads"] == t),
-                              key=lambda r: -r["gbps"])[:k]
                 self.subjects[key] = [(self.ctx.driver.pattern(pattern, r["stores"], r["isa"], t), r)
                                       for r in rows]
             out += [(t, sub, row) for sub, row in self.subjects[key]]
@@ -77,8 +84,10 @@ def apply(rec: dict, traffic, m, comp_ms):
                 "fraction_lo": None, "fraction_hi": None})
     if not comp_ms or not traffic:
         return
-    seen = [(traffic / quartiles(cm.ns)[0], "in the case's rounds", row)
-            for (_, _, row), cm in comp_ms]
+    # a loop on the case's own arrays moves the bytes of their aligned inside
+    seen = [(getattr(sub, "moves", traffic) / quartiles(cm.ns)[0],
+             "in the case's rounds" + (", on its arrays" if hasattr(sub, "moves") else ""), row)
+            for (_, sub, row), cm in comp_ms]
     seen += [(row["gbps_hi"], "in the sweep", row) for (_, _, row), _ in comp_ms]
     gbps, where, row = max(seen, key=lambda x: x[0])
     q1, med, q3 = quartiles([traffic / ns / gbps for ns in m.ns])

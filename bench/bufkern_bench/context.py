@@ -13,6 +13,7 @@ class Context:
     np: object = None
     bk: object = None
     driver: object = None
+    local: object = None  # local.Loops: the bandwidth loops in this process
     env: dict = field(default_factory=dict)
     cores: int = 1
     notes: dict = field(default_factory=dict)

@@ -95,7 +95,8 @@ def one_case(ctx, op, spec, dtype, n, nbytes, cls, a, b, k, v, set_blas, compani
         if has_np:
             subs.append(PySubject(f"numpy x{t if blas else 1}", s_np, names,
                                   prepare=(lambda t=t: set_blas(t)) if blas else None))
-        comp = companions.for_case(pattern, [t]) if cls != "small" else []
+        comp = (companions.for_case(pattern, [t], {"a": a, "b": b, "c": r})
+                if cls != "small" else [])
         subs += [c[1] for c in comp]
         ms = measure(subs, cfg.reps_large if large else cfg.reps, 0 if large else cfg.batch_s)
         bk_ms.append(ms[0])

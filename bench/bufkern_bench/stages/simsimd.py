@@ -33,7 +33,7 @@ def run(ctx) -> list:
             names = {"f": bk.dot, "g": simsimd.dot, "a": a, "b": b}
             nbytes = n * ctx.itemsize[dt]
             companions.size(nbytes)
-            comp = companions.for_case("read2", [1])
+            comp = companions.for_case("read2", [1], {"a": a, "b": b})
             big = nbytes >= 64 << 20
             ms = measure([PySubject("bufkern", "f(a, b)", names,
                                     prepare=lambda: bk.set_threads(1)),

@@ -1,0 +1,81 @@
+"""The bandwidth loops in this process, on the arrays a kernel was timed on.
+
+bench/bandwidth.c is also built as libbkbandwidth (beside bkbench), loaded
+here with ctypes. A one-thread ceiling then runs on the same pages as the
+kernel it bounds, in the same process and on the same thread: around a
+cache's capacity the speed of a pass depends on which physical pages the
+arrays got (how many lines fall into each cache set), so a loop on other
+buffers can be slower or faster than the same loop on these (measured on a
+Xeon Ice Lake at 1 MiB per array: the read loop 80 to 100 GB/s from one
+allocation to another, max i32 on NumPy's array 116). The loops leave the
+values as they were (bandwidth.c adds an opaque zero), except write's, which
+only fill's pattern uses, on the array fill writes anyway.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import time
+from pathlib import Path
+
+from .patterns import PATTERNS
+from .timing import Subject
+
+LINE = 64
+UNIT = 512  # the loops' widest unrolled step; their byte-by-byte tails are not timed
+
+
+class Loops:
+    def __init__(self, bkbench: Path, pattern_names: list):
+        lib = ctypes.CDLL(str(Path(bkbench).parent / "libbkbandwidth.so"))
+        lib.bb_pattern_batch.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_void_p,
+                                         ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t,
+                                         ctypes.c_uint64]
+        lib.bb_pattern_batch.restype = None
+        lib.bb_isa_name.argtypes = [ctypes.c_int]
+        lib.bb_isa_name.restype = ctypes.c_char_p
+        self.lib = lib
+        self.pattern_id = {name: i for i, name in enumerate(pattern_names)}
+        self.isa_id = {}
+        for i in range(16):
+            name = lib.bb_isa_name(i)
+            if name is None:
+                break
+            self.isa_id[name.decode()] = i
+
+    def subject(self, pattern: str, stores: str, isa: str, arrays: dict):
+        """A loop over the 64-byte-aligned inside of the case's arrays ({"a",
+        "b", "c"}: c is the written half-size array of r1wh), or None when
+        they leave less than one step of it."""
+        spans = [_aligned(arrays["a"])]
+        if pattern in ("read2", "r2w1"):
+            spans.append(_aligned(arrays["b"]))
+        length = min(n for _, n in spans)
+        c = None
+        if pattern == "r1wh":
+            c, nc = _aligned(arrays["c"])
+            length = min(length, 2 * nc)
+        length = length // UNIT * UNIT
+        if length == 0:
+            return None
+        args = (self.pattern_id[pattern], stores == "streaming", self.isa_id[isa], spans[0][0],
+                spans[1][0] if len(spans) > 1 else None, c, length)
+        return LoopSubject(self.lib, args, PATTERNS[pattern][0] * length,
+                           f"{pattern} {stores} {isa} x1, on the case's arrays")
+
+
+def _aligned(arr):
+    """(first 64-byte-aligned address, bytes from there to the end)."""
+    addr, nbytes = arr.ctypes.data, arr.nbytes
+    skip = -addr % LINE
+    return addr + skip, max(0, nbytes - skip)
+
+
+class LoopSubject(Subject):
+    def __init__(self, lib, args, moves: float, name: str):
+        self.lib, self.args, self.moves, self.name = lib, args, moves, name
+
+    def batch(self, iters: int):
+        c0, t0 = time.thread_time(), time.perf_counter()
+        self.lib.bb_pattern_batch(*self.args, iters)
+        return time.perf_counter() - t0, time.thread_time() - c0
