@@ -17,9 +17,10 @@
  *         volk <work> <volk_name>           a VOLK kernel on them -> ok <subject>
  *         bwbuf <bytes>                     (re)allocates the bandwidth buffers
  *                                           (0: frees them)
- *         pattern <pattern> <stores> <isa> <threads>
- *                                           a bandwidth loop over them, split
- *                                           over <threads> -> ok <subject>
+ *         pattern <pattern> <stores> <isa> <threads> [<work>]
+ *                                           a bandwidth loop over them (or over
+ *                                           a work's a, b, out), split over
+ *                                           <threads> -> ok <subject> <bytes>
  *         threads <n>                       bk_set_threads(n)
  *         run <subject> <iters>             one batch -> ok <wall_ns> <cpu_ns>
  *         drop <work>                       frees a work and its subjects
@@ -315,6 +316,8 @@ typedef struct bb_pattern_job {
     int nt, isa;
     unsigned threads;
     uint64_t iters;
+    unsigned char *a, *b, *c; /* a work's buffers, or NULL: the bandwidth buffers */
+    size_t bytes;
 } bb_pattern_job;
 
 /*
@@ -324,11 +327,13 @@ typedef struct bb_pattern_job {
  * threads together can move, with no synchronisation charged to it.
  */
 static void pattern_share(const bb_pattern_job *j, unsigned t) {
-    size_t per = bw_bytes / j->threads / 128 * 128;
+    unsigned char *a = j->a ? j->a : bw_a, *b = j->a ? j->b : bw_b, *c = j->a ? j->c : bw_c;
+    size_t bytes = j->a ? j->bytes : bw_bytes;
+    size_t per = bytes / j->threads / 128 * 128;
     size_t off = per * t;
-    size_t len = t + 1 == j->threads ? bw_bytes - off : per;
+    size_t len = t + 1 == j->threads ? bytes - off : per;
     for (uint64_t i = 0; i < j->iters; i++)
-        bb_pattern_pass(j->p, j->nt, j->isa, bw_a + off, bw_b + off, bw_c + off / 2, len);
+        bb_pattern_pass(j->p, j->nt, j->isa, a + off, b + off, c + off / 2, len);
 }
 
 enum { BB_MAXTHREADS = 256 };
@@ -340,7 +345,7 @@ static struct {
     unsigned workers, finished;
     bb_pattern_job job;
 } pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0,
-          {BB_READ, 0, 0, 1, 0}};
+          {BB_READ, 0, 0, 1, 0, NULL, NULL, NULL, 0}};
 
 static void *pool_worker(void *arg) {
     const unsigned me = (unsigned)(uintptr_t)arg; /* 1, 2, ...: the caller is 0 */
@@ -629,10 +634,12 @@ static void serve_line(char *line) {
     }
     if (!strcmp(cmd, "pattern")) {
         int threads = 1;
-        if (sscanf(line, "%*s %63s %63s %63s %d", s1, s2, s3, &threads) != 4 || threads < 1 ||
-            threads > BB_MAXTHREADS || !bw_a)
+        long long work = -1;
+        int got = sscanf(line, "%*s %63s %63s %63s %d %lld", s1, s2, s3, &threads, &work);
+        if (got < 4 || threads < 1 || threads > BB_MAXTHREADS || (got == 4 && !bw_a) ||
+            (got == 5 && (work < 0 || (size_t)work >= nworks || !works[work].live)))
             return reply("err usage: pattern <pattern> ordinary|streaming <isa> <threads> "
-                         "(after bwbuf)");
+                         "[<work>] (without a work: after bwbuf)");
         int p = -1, isa = find_isa(s3), nt = !strcmp(s2, "streaming");
         for (int i = 0; i < BB_NPATTERNS; i++)
             if (!strcmp(bb_pattern_names[i], s1))
@@ -642,14 +649,22 @@ static void serve_line(char *line) {
         bb_subject *s = new_subject(S_PATTERN);
         if (!s)
             return reply("err too many subjects");
-        s->job = (bb_pattern_job){(bb_pattern)p, nt, isa, (unsigned)threads, 0};
-        return reply("ok %zu", nsubjects++);
+        s->job = (bb_pattern_job){(bb_pattern)p, nt, isa, (unsigned)threads, 0, NULL, NULL, NULL, 0};
+        if (got == 5) { /* on the work's own buffers, whole 512-byte steps of them */
+            const bb_work *w = &works[work];
+            s->work = (size_t)work;
+            s->job.a = w->a, s->job.b = w->b, s->job.c = w->out;
+            s->job.bytes = w->n * bk_dtype_size(w->dt) / 512 * 512;
+            if (!s->job.bytes)
+                return reply("err work %lld is smaller than one step of the loops", work);
+        }
+        return reply("ok %zu %zu", nsubjects++, got == 5 ? s->job.bytes : bw_bytes);
     }
     if (!strcmp(cmd, "run")) {
         if (sscanf(line, "%*s %llu %llu", &u1, &u2) != 2 || u1 >= nsubjects)
             return reply("err usage: run <subject> <iters>");
         const bb_subject *s = &subjects[u1];
-        if ((s->kind == S_KERNEL || s->kind == S_VOLK) && !works[s->work].live)
+        if ((s->kind == S_KERNEL || s->kind == S_VOLK || s->job.a) && !works[s->work].live)
             return reply("err subject %llu's work was dropped", u1);
         if (prepare(s))
             return reply("err cannot set target or threads");

@@ -46,14 +46,15 @@ class Companions:
             d.bwbuf(nbytes if has else 0)
         self.nbytes, self.subjects = (nbytes if has else 0), {}
 
-    def for_case(self, pattern, threads, arrays=None):
+    def for_case(self, pattern, threads, arrays=None, work=None):
         """[(threads of the loop, subject, sweep row)] for a case on these
         thread counts: per thread count, the loops that were fastest in the
         sweep (three of them, two from 64 MiB where a pass is long): which
         width or store kind wins moves with the neighbours, so a few run and
-        the fastest of each round is the ceiling. On one thread, given the
-        case's NumPy arrays ({"a", "b", "c"}), the loops run on them in this
-        process (local.py says why); else on the driver's buffers."""
+        the fastest of each round is the ceiling. On one thread the loops run
+        on the case's own buffers (local.py says why): its NumPy arrays
+        ({"a", "b", "c"}) in this process, or the driver's work its kernels
+        use; else on the driver's bandwidth buffers."""
         if not self.nbytes or pattern is None:
             return []
         k = 2 if self.nbytes >= 64 << 20 else 3
@@ -67,10 +68,11 @@ class Companions:
                         for r in rows]
                 out += [(t, sub, row) for sub, row in subs if sub is not None]
                 continue
-            key = (pattern, t)
+            on = work if t == 1 else None
+            key = (pattern, t, on)
             if key not in self.subjects:
-                self.subjects[key] = [(self.ctx.driver.pattern(pattern, r["stores"], r["isa"], t), r)
-                                      for r in rows]
+                self.subjects[key] = [(self.ctx.driver.pattern(pattern, r["stores"], r["isa"], t,
+                                                               on), r) for r in rows]
             out += [(t, sub, row) for sub, row in self.subjects[key]]
         return out
 
@@ -84,9 +86,9 @@ def apply(rec: dict, traffic, m, comp_ms):
                 "fraction_lo": None, "fraction_hi": None})
     if not comp_ms or not traffic:
         return
-    # a loop on the case's own arrays moves the bytes of their aligned inside
+    # a loop on the case's own buffers moves the bytes of whole steps of them
     seen = [(getattr(sub, "moves", traffic) / quartiles(cm.ns)[0],
-             "in the case's rounds" + (", on its arrays" if hasattr(sub, "moves") else ""), row)
+             "in the case's rounds" + (", on its buffers" if hasattr(sub, "moves") else ""), row)
             for (_, sub, row), cm in comp_ms]
     seen += [(row["gbps_hi"], "in the sweep", row) for (_, _, row), _ in comp_ms]
     gbps, where, row = max(seen, key=lambda x: x[0])

@@ -9,6 +9,7 @@ import os
 import subprocess
 from pathlib import Path
 
+from .patterns import PATTERNS
 from .timing import Subject
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,9 +66,16 @@ class Driver:
     def bwbuf(self, nbytes: int):
         self.ask(f"bwbuf {nbytes}")
 
-    def pattern(self, pattern: str, stores: str, isa: str, threads: int) -> "CSubject":
-        sid = int(self.ask(f"pattern {pattern} {stores} {isa} {threads}")[0])
-        return CSubject(self, sid, f"{pattern} {stores} {isa} x{threads}")
+    def pattern(self, pattern: str, stores: str, isa: str, threads: int,
+                work: int | None = None) -> "CSubject":
+        """A bandwidth loop on the bandwidth buffers, or on a work's own
+        (then it moves the pattern's bytes of whole 512-byte steps of it)."""
+        on = f" {work}" if work is not None else ""
+        sid, nbytes = map(int, self.ask(f"pattern {pattern} {stores} {isa} {threads}{on}"))
+        sub = CSubject(self, sid, f"{pattern} {stores} {isa} x{threads}{on}")
+        if work is not None:
+            sub.moves = PATTERNS[pattern][0] * nbytes
+        return sub
 
     def drop(self, work: int):
         self.ask(f"drop {work}")

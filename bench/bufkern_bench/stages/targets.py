@@ -41,7 +41,7 @@ def run(ctx) -> list:
             pattern = patterns.pattern_of(op["form"], dtype, result, ctx.itemsize, identity)
             traffic = patterns.traffic(pattern, nbytes)
             subs = [d.kernel(work, op["c_name"], t, 1) for t in targets]
-            comp = companions.for_case(pattern, [1])
+            comp = companions.for_case(pattern, [1], work=work)
             ms = measure(subs + [c[1] for c in comp], cfg.reps, cfg.batch_s)
             comp_ms = list(zip(comp, ms[len(subs):]))
             sc = ms[0]

@@ -30,8 +30,8 @@ def run(ctx) -> list:
             pattern = patterns.pattern_of(form, k["dtype"], k["dtype"], ctx.itemsize)
             traffic = patterns.traffic(pattern, nbytes)
             companions.size(nbytes)
-            comp = companions.for_case(pattern, [1])
             work = d.work(k["dtype"], n)
+            comp = companions.for_case(pattern, [1], work=work)
             subs = [d.volk(work, k["name"], "bufkern"), d.volk(work, k["name"], "volk")]
             big = nbytes >= 64 << 20
             ms = measure(subs + [c[1] for c in comp], cfg.reps_large if big else cfg.reps,
