@@ -33,6 +33,7 @@
  * bufkern_bench/patterns.py, for these loops and the kernels alike. No memcpy/memset from libc is used: their speed is
  * libc's choice, not the machine's.
  */
+#include <pthread.h>
 #include <string.h>
 
 #include "bkbench.h"
@@ -45,6 +46,8 @@ typedef uint64_t bb_v64 __attribute__((vector_size(64)));
 #define BB_X86 1
 #include <immintrin.h>
 #endif
+
+const size_t bb_pattern_step = 8 * 64; /* read's 8 AVX-512 vectors */
 
 const char *const bb_pattern_names[BB_NPATTERNS] = {"read", "read2", "rmw", "r2w1", "write", "r1wh"};
 
@@ -313,8 +316,89 @@ void bb_pattern_pass(bb_pattern p, int nt, int isa, void *a, const void *b, void
     }
 }
 
-void bb_pattern_batch(bb_pattern p, int nt, int isa, void *a, const void *b, void *c, size_t bytes,
-                      uint64_t iters) {
-    for (uint64_t i = 0; i < iters; i++)
-        bb_pattern_pass(p, nt, isa, a, b, c, bytes);
+/* ---- a batch over one thread or several ------------------------------------ */
+
+typedef struct bb_batch {
+    bb_pattern p;
+    int nt, isa;
+    unsigned char *a, *c;
+    const unsigned char *b;
+    size_t bytes;
+    unsigned threads;
+    uint64_t iters;
+} bb_batch;
+
+/*
+ * Thread t's share of the buffers: contiguous, on 128-byte edges (so r1wh's
+ * half-size output stays on 64-byte lines). Each thread runs all its passes
+ * without waiting for the others between passes: the figure is the most the
+ * threads together can move, with no synchronisation charged to it.
+ */
+static void batch_share(const bb_batch *j, unsigned t) {
+    size_t per = j->bytes / j->threads / 128 * 128;
+    size_t off = per * t;
+    size_t len = t + 1 == j->threads ? j->bytes - off : per;
+    for (uint64_t i = 0; i < j->iters; i++)
+        bb_pattern_pass(j->p, j->nt, j->isa, j->a + off, j->b + off, j->c + off / 2, len);
+}
+
+/* Threads 1, 2, ... of a batch (the caller is 0), started on first need;
+   they sleep on a condition variable between batches. */
+static struct {
+    pthread_mutex_t mu;
+    pthread_cond_t go, done;
+    unsigned long gen;
+    unsigned workers, finished;
+    bb_batch job;
+} pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0,
+          {BB_READ, 0, 0, NULL, NULL, NULL, 0, 1, 0}};
+
+static void *pool_worker(void *arg) {
+    const unsigned me = (unsigned)(uintptr_t)arg;
+    unsigned long seen = 0;
+    for (;;) {
+        pthread_mutex_lock(&pool.mu);
+        while (pool.gen == seen)
+            pthread_cond_wait(&pool.go, &pool.mu);
+        seen = pool.gen;
+        bb_batch j = pool.job;
+        pthread_mutex_unlock(&pool.mu);
+        if (me < j.threads)
+            batch_share(&j, me);
+        pthread_mutex_lock(&pool.mu);
+        if (++pool.finished == pool.workers)
+            pthread_cond_signal(&pool.done);
+        pthread_mutex_unlock(&pool.mu);
+    }
+    return NULL;
+}
+
+int bb_pattern_batch(bb_pattern p, int nt, int isa, void *a, const void *b, void *c, size_t bytes,
+                     unsigned threads, uint64_t iters) {
+    const bb_batch j = {p, nt, isa, a, c, b, bytes, threads ? threads : 1, iters};
+    if (j.threads == 1) {
+        batch_share(&j, 0);
+        return 0;
+    }
+    while (pool.workers + 1 < j.threads) {
+        pthread_t th;
+        if (pthread_create(&th, NULL, pool_worker, (void *)(uintptr_t)(pool.workers + 1)))
+            return -1;
+        pthread_detach(th);
+        pthread_mutex_lock(&pool.mu);
+        pool.workers++;
+        pthread_mutex_unlock(&pool.mu);
+    }
+    pthread_mutex_lock(&pool.mu);
+    pool.job = j;
+    pool.finished = 0;
+    pool.gen++;
+    pthread_cond_broadcast(&pool.go);
+    pthread_mutex_unlock(&pool.mu);
+    batch_share(&j, 0);
+    pthread_mutex_lock(&pool.mu);
+    while (pool.finished < pool.workers)
+        pthread_cond_wait(&pool.done, &pool.mu);
+    pthread_mutex_unlock(&pool.mu);
+    return 0;
 }

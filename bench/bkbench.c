@@ -37,7 +37,6 @@
 #define _DEFAULT_SOURCE /* madvise's MADV_HUGEPAGE */
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -311,88 +310,15 @@ static int op_into_out(const bb_op *op, bk_dtype dt) {
 static unsigned char *bw_a, *bw_b, *bw_c;
 static size_t bw_bytes;
 
+/* A pattern subject: a loop, its width, store kind and threads, and a work's
+   buffers (a NULL: the bandwidth buffers, as they are when it runs). */
 typedef struct bb_pattern_job {
     bb_pattern p;
     int nt, isa;
     unsigned threads;
-    uint64_t iters;
-    unsigned char *a, *b, *c; /* a work's buffers, or NULL: the bandwidth buffers */
+    unsigned char *a, *b, *c;
     size_t bytes;
 } bb_pattern_job;
-
-/*
- * Thread t's share of the buffers: contiguous, on 128-byte edges (so r1wh's
- * half-size output stays on 64-byte lines). Each thread runs all its passes
- * without waiting for the others between passes: the figure is the most the
- * threads together can move, with no synchronisation charged to it.
- */
-static void pattern_share(const bb_pattern_job *j, unsigned t) {
-    unsigned char *a = j->a ? j->a : bw_a, *b = j->a ? j->b : bw_b, *c = j->a ? j->c : bw_c;
-    size_t bytes = j->a ? j->bytes : bw_bytes;
-    size_t per = bytes / j->threads / 128 * 128;
-    size_t off = per * t;
-    size_t len = t + 1 == j->threads ? bytes - off : per;
-    for (uint64_t i = 0; i < j->iters; i++)
-        bb_pattern_pass(j->p, j->nt, j->isa, a + off, b + off, c + off / 2, len);
-}
-
-enum { BB_MAXTHREADS = 256 };
-
-static struct {
-    pthread_mutex_t mu;
-    pthread_cond_t go, done;
-    unsigned long gen;
-    unsigned workers, finished;
-    bb_pattern_job job;
-} pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0,
-          {BB_READ, 0, 0, 1, 0, NULL, NULL, NULL, 0}};
-
-static void *pool_worker(void *arg) {
-    const unsigned me = (unsigned)(uintptr_t)arg; /* 1, 2, ...: the caller is 0 */
-    unsigned long seen = 0;
-    for (;;) {
-        pthread_mutex_lock(&pool.mu);
-        while (pool.gen == seen)
-            pthread_cond_wait(&pool.go, &pool.mu);
-        seen = pool.gen;
-        bb_pattern_job j = pool.job;
-        pthread_mutex_unlock(&pool.mu);
-        if (me < j.threads)
-            pattern_share(&j, me);
-        pthread_mutex_lock(&pool.mu);
-        if (++pool.finished == pool.workers)
-            pthread_cond_signal(&pool.done);
-        pthread_mutex_unlock(&pool.mu);
-    }
-    return NULL;
-}
-
-static void pattern_run(const bb_pattern_job *j) {
-    if (j->threads <= 1) {
-        pattern_share(j, 0);
-        return;
-    }
-    while (pool.workers + 1 < j->threads) {
-        pthread_t th;
-        if (pthread_create(&th, NULL, pool_worker, (void *)(uintptr_t)(pool.workers + 1)))
-            die("cannot start a thread", NULL);
-        pthread_detach(th);
-        pthread_mutex_lock(&pool.mu);
-        pool.workers++;
-        pthread_mutex_unlock(&pool.mu);
-    }
-    pthread_mutex_lock(&pool.mu);
-    pool.job = *j;
-    pool.finished = 0;
-    pool.gen++;
-    pthread_cond_broadcast(&pool.go);
-    pthread_mutex_unlock(&pool.mu);
-    pattern_share(j, 0);
-    pthread_mutex_lock(&pool.mu);
-    while (pool.finished < pool.workers)
-        pthread_cond_wait(&pool.done, &pool.mu);
-    pthread_mutex_unlock(&pool.mu);
-}
 
 /* ---- subjects: what one "run" times --------------------------------------- */
 
@@ -432,9 +358,10 @@ static int run_subject(const bb_subject *s, uint64_t iters) {
     }
 #endif
     case S_PATTERN: {
-        bb_pattern_job j = s->job;
-        j.iters = iters;
-        pattern_run(&j);
+        const bb_pattern_job *j = &s->job;
+        if (bb_pattern_batch(j->p, j->nt, j->isa, j->a ? j->a : bw_a, j->a ? j->b : bw_b,
+                             j->a ? j->c : bw_c, j->a ? j->bytes : bw_bytes, j->threads, iters))
+            die("cannot start a thread", NULL);
         return BK_OK;
     }
     default:
@@ -649,12 +576,12 @@ static void serve_line(char *line) {
         bb_subject *s = new_subject(S_PATTERN);
         if (!s)
             return reply("err too many subjects");
-        s->job = (bb_pattern_job){(bb_pattern)p, nt, isa, (unsigned)threads, 0, NULL, NULL, NULL, 0};
-        if (got == 5) { /* on the work's own buffers, whole 512-byte steps of them */
+        s->job = (bb_pattern_job){(bb_pattern)p, nt, isa, (unsigned)threads, NULL, NULL, NULL, 0};
+        if (got == 5) { /* on the work's own buffers, whole steps of them */
             const bb_work *w = &works[work];
             s->work = (size_t)work;
             s->job.a = w->a, s->job.b = w->b, s->job.c = w->out;
-            s->job.bytes = w->n * bk_dtype_size(w->dt) / 512 * 512;
+            s->job.bytes = w->n * bk_dtype_size(w->dt) / bb_pattern_step * bb_pattern_step;
             if (!s->job.bytes)
                 return reply("err work %lld is smaller than one step of the loops", work);
         }

@@ -68,9 +68,20 @@ int bb_isa_supported(int isa);
  */
 void bb_pattern_pass(bb_pattern p, int nt, int isa, void *a, const void *b, void *c,
                      size_t bytes);
-/* iters passes: one call a batch, for callers through an FFI (bufkern_bench). */
-void bb_pattern_batch(bb_pattern p, int nt, int isa, void *a, const void *b, void *c, size_t bytes,
-                      uint64_t iters);
+/* The widest unrolled step of the loops (bytes): what runs on buffers not of
+   the driver's own takes whole steps of them, as the byte-by-byte tails
+   would time something else. */
+extern const size_t bb_pattern_step;
+/*
+ * One batch: iters passes split over `threads` threads (the caller and a pool
+ * started on first need), each on its contiguous share of the buffers, all
+ * its passes without waiting for the others. Also the entry point for
+ * callers through an FFI (bufkern_bench). 0, or -1 when a thread could not
+ * be started.
+ */
+enum { BB_MAXTHREADS = 256 };
+int bb_pattern_batch(bb_pattern p, int nt, int isa, void *a, const void *b, void *c, size_t bytes,
+                     unsigned threads, uint64_t iters);
 int bb_have_nt(void);
 
 /* ---- VOLK (volk.c, only when VOLK was found) ---------------------------- */

@@ -54,7 +54,11 @@ class Companions:
         the fastest of each round is the ceiling. On one thread the loops run
         on the case's own buffers (local.py says why): its NumPy arrays
         ({"a", "b", "c"}) in this process, or the driver's work its kernels
-        use; else on the driver's bandwidth buffers."""
+        use. On all cores they run in the driver on its bandwidth buffers:
+        in this process, run after bufkern's own two-thread calls, the
+        library's second thread competed with bufkern's helper (which spins
+        for a while after a call) and the loops read below the kernels
+        (max u64 at 8 MiB on 2 threads: 111% of them)."""
         if not self.nbytes or pattern is None:
             return []
         k = 2 if self.nbytes >= 64 << 20 else 3
@@ -64,7 +68,7 @@ class Companions:
                            and r["bytes"] == self.nbytes and r["threads"] == t),
                           key=lambda r: -r["gbps"])[:k]
             if t == 1 and arrays is not None and self.ctx.local is not None:
-                subs = [(self.ctx.local.subject(pattern, r["stores"], r["isa"], arrays), r)
+                subs = [(self.ctx.local.subject(pattern, r["stores"], r["isa"], t, arrays), r)
                         for r in rows]
                 out += [(t, sub, row) for sub, row in subs if sub is not None]
                 continue

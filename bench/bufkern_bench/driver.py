@@ -69,7 +69,7 @@ class Driver:
     def pattern(self, pattern: str, stores: str, isa: str, threads: int,
                 work: int | None = None) -> "CSubject":
         """A bandwidth loop on the bandwidth buffers, or on a work's own
-        (then it moves the pattern's bytes of whole 512-byte steps of it)."""
+        (then it moves the pattern's bytes of whole steps of it)."""
         on = f" {work}" if work is not None else ""
         sid, nbytes = map(int, self.ask(f"pattern {pattern} {stores} {isa} {threads}{on}"))
         sub = CSubject(self, sid, f"{pattern} {stores} {isa} x{threads}{on}")

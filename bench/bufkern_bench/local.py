@@ -22,7 +22,6 @@ from .patterns import PATTERNS
 from .timing import Subject
 
 LINE = 64
-UNIT = 512  # the loops' widest unrolled step; their byte-by-byte tails are not timed
 
 
 class Loops:
@@ -30,11 +29,12 @@ class Loops:
         lib = ctypes.CDLL(str(Path(bkbench).parent / "libbkbandwidth.so"))
         lib.bb_pattern_batch.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_void_p,
                                          ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t,
-                                         ctypes.c_uint64]
-        lib.bb_pattern_batch.restype = None
+                                         ctypes.c_uint, ctypes.c_uint64]
+        lib.bb_pattern_batch.restype = ctypes.c_int
         lib.bb_isa_name.argtypes = [ctypes.c_int]
         lib.bb_isa_name.restype = ctypes.c_char_p
         self.lib = lib
+        self.step = ctypes.c_size_t.in_dll(lib, "bb_pattern_step").value
         self.pattern_id = {name: i for i, name in enumerate(pattern_names)}
         self.isa_id = {}
         for i in range(16):
@@ -43,10 +43,11 @@ class Loops:
                 break
             self.isa_id[name.decode()] = i
 
-    def subject(self, pattern: str, stores: str, isa: str, arrays: dict):
+    def subject(self, pattern: str, stores: str, isa: str, threads: int, arrays: dict):
         """A loop over the 64-byte-aligned inside of the case's arrays ({"a",
-        "b", "c"}: c is the written half-size array of r1wh), or None when
-        they leave less than one step of it."""
+        "b", "c"}: c is the written half-size array of r1wh), split over
+        `threads` (the library's own threads, not bufkern's), or None when the
+        arrays leave less than one step of it."""
         spans = [_aligned(arrays["a"])]
         if pattern in ("read2", "r2w1"):
             spans.append(_aligned(arrays["b"]))
@@ -55,13 +56,13 @@ class Loops:
         if pattern == "r1wh":
             c, nc = _aligned(arrays["c"])
             length = min(length, 2 * nc)
-        length = length // UNIT * UNIT
+        length = length // self.step * self.step
         if length == 0:
             return None
         args = (self.pattern_id[pattern], stores == "streaming", self.isa_id[isa], spans[0][0],
-                spans[1][0] if len(spans) > 1 else None, c, length)
+                spans[1][0] if len(spans) > 1 else None, c, length, threads)
         return LoopSubject(self.lib, args, PATTERNS[pattern][0] * length,
-                           f"{pattern} {stores} {isa} x1, on the case's arrays")
+                           f"{pattern} {stores} {isa} x{threads}, on the case's arrays")
 
 
 def _aligned(arr):
@@ -77,5 +78,6 @@ class LoopSubject(Subject):
 
     def batch(self, iters: int):
         c0, t0 = time.thread_time(), time.perf_counter()
-        self.lib.bb_pattern_batch(*self.args, iters)
+        if self.lib.bb_pattern_batch(*self.args, iters):
+            raise RuntimeError("libbkbandwidth could not start a thread")
         return time.perf_counter() - t0, time.thread_time() - c0
