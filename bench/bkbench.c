@@ -17,9 +17,10 @@
  *         volk <work> <volk_name>           a VOLK kernel on them -> ok <subject>
  *         bwbuf <bytes>                     (re)allocates the bandwidth buffers
  *                                           (0: frees them)
- *         pattern <pattern> <stores> <isa> <threads> [<work>]
+ *         pattern <pattern> <stores> <isa> <threads> <offset> [<work>]
  *                                           a bandwidth loop over them (or over
- *                                           a work's a, b, out), split over
+ *                                           a work's a, b, out), <offset> bytes
+ *                                           (0-64) past their start, split over
  *                                           <threads> -> ok <subject> <bytes>
  *         threads <n>                       bk_set_threads(n)
  *         run <subject> <iters>             one batch -> ok <wall_ns> <cpu_ns>
@@ -274,7 +275,7 @@ static int work_alloc(bb_work *w, const char *dtype, size_t n) {
     w->dt = bk_dtype_from_name(dtype);
     if (w->dt == BK_NDTYPES)
         return -1;
-    size_t bytes = n * bk_dtype_size(w->dt) + 64;
+    size_t bytes = n * bk_dtype_size(w->dt) + BB_SLACK;
     w->n = n;
     w->a_base = bb_alloc(bytes);
     w->b_base = bb_alloc(bytes);
@@ -317,7 +318,7 @@ typedef struct bb_pattern_job {
     int nt, isa;
     unsigned threads;
     unsigned char *a, *b, *c;
-    size_t bytes;
+    size_t bytes, off; /* off: how far past a's, b's and c's start the loop starts */
 } bb_pattern_job;
 
 /* ---- subjects: what one "run" times --------------------------------------- */
@@ -359,8 +360,9 @@ static int run_subject(const bb_subject *s, uint64_t iters) {
 #endif
     case S_PATTERN: {
         const bb_pattern_job *j = &s->job;
-        if (bb_pattern_batch(j->p, j->nt, j->isa, j->a ? j->a : bw_a, j->a ? j->b : bw_b,
-                             j->a ? j->c : bw_c, j->a ? j->bytes : bw_bytes, j->threads, iters))
+        if (bb_pattern_batch(j->p, j->nt, j->isa, (j->a ? j->a : bw_a) + j->off,
+                             (j->a ? j->b : bw_b) + j->off, (j->a ? j->c : bw_c) + j->off,
+                             j->a ? j->bytes : bw_bytes, j->threads, iters))
             die("cannot start a thread", NULL);
         return BK_OK;
     }
@@ -552,40 +554,45 @@ static void serve_line(char *line) {
         bw_bytes = (size_t)u1;
         if (!bw_bytes)
             return reply("ok");
-        bw_a = bb_alloc(bw_bytes);
-        bw_b = bb_alloc(bw_bytes);
-        bw_c = bb_alloc(bw_bytes);
-        for (size_t j = 0; j < bw_bytes; j++)
+        bw_a = bb_alloc(bw_bytes + BB_SLACK);
+        bw_b = bb_alloc(bw_bytes + BB_SLACK);
+        bw_c = bb_alloc(bw_bytes + BB_SLACK);
+        for (size_t j = 0; j < bw_bytes + BB_SLACK; j++)
             bw_a[j] = bw_b[j] = (unsigned char)j;
         return reply("ok");
     }
     if (!strcmp(cmd, "pattern")) {
-        int threads = 1;
+        int threads = 1, off = 0;
         long long work = -1;
-        int got = sscanf(line, "%*s %63s %63s %63s %d %lld", s1, s2, s3, &threads, &work);
-        if (got < 4 || threads < 1 || threads > BB_MAXTHREADS || (got == 4 && !bw_a) ||
-            (got == 5 && (work < 0 || (size_t)work >= nworks || !works[work].live)))
+        int got = sscanf(line, "%*s %63s %63s %63s %d %d %lld", s1, s2, s3, &threads, &off, &work);
+        if (got < 5 || threads < 1 || threads > BB_MAXTHREADS || off < 0 || off > BB_SLACK ||
+            (got == 5 && !bw_a) ||
+            (got == 6 && (work < 0 || (size_t)work >= nworks || !works[work].live)))
             return reply("err usage: pattern <pattern> ordinary|streaming <isa> <threads> "
-                         "[<work>] (without a work: after bwbuf)");
+                         "<offset 0-%d> [<work>] (without a work: after bwbuf)", BB_SLACK);
         int p = -1, isa = find_isa(s3), nt = !strcmp(s2, "streaming");
         for (int i = 0; i < BB_NPATTERNS; i++)
             if (!strcmp(bb_pattern_names[i], s1))
                 p = i;
         if (p < 0 || isa < 0 || (nt && (!bb_have_nt() || p == BB_READ || p == BB_READ2)))
             return reply("err no such loop: %s %s %s", s1, s2, s3);
+        if (nt && off % 64) /* a streaming store needs its vector's alignment */
+            return reply("err streaming stores start on a line: offset %d", off);
         bb_subject *s = new_subject(S_PATTERN);
         if (!s)
             return reply("err too many subjects");
-        s->job = (bb_pattern_job){(bb_pattern)p, nt, isa, (unsigned)threads, NULL, NULL, NULL, 0};
-        if (got == 5) { /* on the work's own buffers, whole steps of them */
+        s->job = (bb_pattern_job){(bb_pattern)p, nt, isa, (unsigned)threads, NULL, NULL, NULL,
+                                  0, (size_t)off};
+        if (got == 6) { /* on the work's own buffers, whole steps of them */
             const bb_work *w = &works[work];
             s->work = (size_t)work;
             s->job.a = w->a, s->job.b = w->b, s->job.c = w->out;
-            s->job.bytes = w->n * bk_dtype_size(w->dt) / bb_pattern_step * bb_pattern_step;
+            size_t have = w->n * bk_dtype_size(w->dt);
+            s->job.bytes = have > (size_t)off ? (have - (size_t)off) / bb_pattern_step * bb_pattern_step : 0;
             if (!s->job.bytes)
                 return reply("err work %lld is smaller than one step of the loops", work);
         }
-        return reply("ok %zu %zu", nsubjects++, got == 5 ? s->job.bytes : bw_bytes);
+        return reply("ok %zu %zu", nsubjects++, got == 6 ? s->job.bytes : bw_bytes);
     }
     if (!strcmp(cmd, "run")) {
         if (sscanf(line, "%*s %llu %llu", &u1, &u2) != 2 || u1 >= nsubjects)

@@ -68,15 +68,16 @@ class Companions:
                            and r["bytes"] == self.nbytes and r["threads"] == t),
                           key=lambda r: -r["gbps"])[:k]
             if t == 1 and arrays is not None and self.ctx.local is not None:
-                subs = [(self.ctx.local.subject(pattern, r["stores"], r["isa"], t, arrays), r)
-                        for r in rows]
+                subs = [(self.ctx.local.subject(pattern, r["stores"], r["isa"], t, r["offset"],
+                                                arrays), r) for r in rows]
                 out += [(t, sub, row) for sub, row in subs if sub is not None]
                 continue
             on = work if t == 1 else None
             key = (pattern, t, on)
             if key not in self.subjects:
                 self.subjects[key] = [(self.ctx.driver.pattern(pattern, r["stores"], r["isa"], t,
-                                                               on), r) for r in rows]
+                                                               r["offset"], on), r)
+                                      for r in rows]
             out += [(t, sub, row) for sub, row in self.subjects[key]]
         return out
 
@@ -99,5 +100,7 @@ def apply(rec: dict, traffic, m, comp_ms):
     q1, med, q3 = quartiles([traffic / ns / gbps for ns in m.ns])
     rec.update({"ceiling_gbps": gbps,
                 "ceiling_how": f"{row['stores']} stores, {row['isa']}, {row['threads']} thread"
-                               + ("s" if row["threads"] > 1 else "") + f", {where}",
+                               + ("s" if row["threads"] > 1 else "")
+                               + (f", {row['offset']} B past a line" if row["offset"] else "")
+                               + f", {where}",
                 "fraction": med, "fraction_lo": q1, "fraction_hi": q3})

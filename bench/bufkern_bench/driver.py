@@ -66,13 +66,14 @@ class Driver:
     def bwbuf(self, nbytes: int):
         self.ask(f"bwbuf {nbytes}")
 
-    def pattern(self, pattern: str, stores: str, isa: str, threads: int,
+    def pattern(self, pattern: str, stores: str, isa: str, threads: int, offset: int = 0,
                 work: int | None = None) -> "CSubject":
         """A bandwidth loop on the bandwidth buffers, or on a work's own
-        (then it moves the pattern's bytes of whole steps of it)."""
+        (then it moves the pattern's bytes of whole steps of it), started
+        `offset` bytes past their start."""
         on = f" {work}" if work is not None else ""
-        sid, nbytes = map(int, self.ask(f"pattern {pattern} {stores} {isa} {threads}{on}"))
-        sub = CSubject(self, sid, f"{pattern} {stores} {isa} x{threads}{on}")
+        sid, nbytes = map(int, self.ask(f"pattern {pattern} {stores} {isa} {threads} {offset}{on}"))
+        sub = CSubject(self, sid, f"{pattern} {stores} {isa} x{threads} +{offset}{on}")
         if work is not None:
             sub.moves = PATTERNS[pattern][0] * nbytes
         return sub

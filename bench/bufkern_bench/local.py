@@ -43,18 +43,19 @@ class Loops:
                 break
             self.isa_id[name.decode()] = i
 
-    def subject(self, pattern: str, stores: str, isa: str, threads: int, arrays: dict):
-        """A loop over the 64-byte-aligned inside of the case's arrays ({"a",
-        "b", "c"}: c is the written half-size array of r1wh), split over
-        `threads` (the library's own threads, not bufkern's), or None when the
-        arrays leave less than one step of it."""
-        spans = [_aligned(arrays["a"])]
+    def subject(self, pattern: str, stores: str, isa: str, threads: int, offset: int,
+                arrays: dict):
+        """A loop over the case's arrays ({"a", "b", "c"}: c is the written
+        half-size array of r1wh) from `offset` bytes past the first cache line
+        inside each, split over `threads` (the library's own threads, not
+        bufkern's), or None when they leave less than one step of it."""
+        spans = [_inside(arrays["a"], offset)]
         if pattern in ("read2", "r2w1"):
-            spans.append(_aligned(arrays["b"]))
+            spans.append(_inside(arrays["b"], offset))
         length = min(n for _, n in spans)
         c = None
         if pattern == "r1wh":
-            c, nc = _aligned(arrays["c"])
+            c, nc = _inside(arrays["c"], offset)
             length = min(length, 2 * nc)
         length = length // self.step * self.step
         if length == 0:
@@ -62,13 +63,14 @@ class Loops:
         args = (self.pattern_id[pattern], stores == "streaming", self.isa_id[isa], spans[0][0],
                 spans[1][0] if len(spans) > 1 else None, c, length, threads)
         return LoopSubject(self.lib, args, PATTERNS[pattern][0] * length,
-                           f"{pattern} {stores} {isa} x{threads}, on the case's arrays")
+                           f"{pattern} {stores} {isa} x{threads} +{offset}, on the case's arrays")
 
 
-def _aligned(arr):
-    """(first 64-byte-aligned address, bytes from there to the end)."""
+def _inside(arr, offset):
+    """(the address `offset` bytes past the first cache line inside arr,
+    bytes from there to its end)."""
     addr, nbytes = arr.ctypes.data, arr.nbytes
-    skip = -addr % LINE
+    skip = -addr % LINE + offset
     return addr + skip, max(0, nbytes - skip)
 
 

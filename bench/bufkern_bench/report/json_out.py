@@ -9,6 +9,7 @@ Schema (version 2):
       "notes": {stage: why},       # what could not run, and why
       "records": [ {...} ],        # bufkern against a peer, one per case (below)
       "ceilings": [ {...} ],       # every bandwidth loop: pattern, stores, isa, threads,
+                                   # offset (bytes past a line it starts at),
                                    # bytes, traffic_bytes, gbps, gbps_lo, gbps_hi
       "pythreads": [ {...} ],      # two Python threads against one
       "hyperfine": [ {...} ],      # whole-process figures per target

@@ -158,7 +158,8 @@ def write_results(path, doc, ops, dtypes):
     if ce:
         L += ["## The ceilings", "",
               "GB/s of the fastest bandwidth loop (bench/bandwidth.c) per access pattern, bytes "
-              "per array and thread count, over every vector width and store kind, as the sweep "
+              "per array and thread count, over every vector width, store kind and start (on a "
+              "line's edge, or `+16`: 16 bytes past it), as the sweep "
               "measured them (median; in parentheses the interquartile range and the loop). A "
               "case's ceiling is the fastest of those loops at the upper quartile of its rounds, "
               "here or in the case's own rounds (see the README, *How the benchmark "
@@ -174,7 +175,8 @@ def write_results(path, doc, ops, dtypes):
                     if cand:
                         x = max(cand, key=lambda r: r["gbps"])
                         row.append(f"{x['gbps']:.1f} ({x['gbps_lo']:.1f}-{x['gbps_hi']:.1f}, "
-                                   f"{'NT ' if x['stores'] == 'streaming' else ''}{x['isa']})")
+                                   f"{'NT ' if x['stores'] == 'streaming' else ''}{x['isa']}"
+                                   f"{' +' + str(x['offset']) if x.get('offset') else ''})")
                     else:
                         row.append("—")
                 rows.append(row)
