@@ -17,12 +17,13 @@ case may use. Measured on a Xeon Ice Lake, why:
 - The upper quartile rather than the median, and the higher of the two
   places: a ceiling is what the pattern reaches in its better rounds, and a
   few percent of it moves with the neighbours of the loop in its rounds.
-What had put most fractions above 100% (up to 141%, at 1 and 8 MiB on one
-thread) was one-thread kernels sharing rounds with two-thread calls on the
-same arrays; timing.py says why that is no longer done. In runs of the
-bandwidth and NumPy stages for dot, add and multiply (288 fractions), that
-change took the fractions above 102% from 33 to 2 and the largest from 140%
-to 105%.
+Three things had put fractions above 100% (up to 141%), each now gone:
+one-thread kernels sharing rounds with two-thread calls on the same arrays,
+and loops starting each batch cold (timing.py says why and what was
+measured); and loops run on other buffers than the kernel's, or only from a
+line's edge (local.py, and OFFSETS in stages/bandwidth.py). Full runs on the
+Ice Lake went from 19 of 1,727 fractions with their whole interquartile
+range above 102% (largest 141%) to none (largest 102% and 105%).
 """
 
 from __future__ import annotations
