@@ -72,6 +72,12 @@ void bb_pattern_pass(bb_pattern p, int nt, int isa, void *a, const void *b, void
    the driver's own takes whole steps of them, as the byte-by-byte tails
    would time something else. */
 extern const size_t bb_pattern_step;
+enum { BB_MAXTHREADS = 256 };
+/* Bytes every buffer of bkbench has beyond its end: for --misalign and for
+   the loops' start offsets (a loop started 16 bytes past a line streams
+   line-straddling loads, which from DRAM measured ~6% faster on a Xeon Ice
+   Lake than aligned ones, so the sweep has both). */
+enum { BB_SLACK = 64 };
 /*
  * One batch: iters passes split over `threads` threads (the caller and a pool
  * started on first need), each on its contiguous share of the buffers, all
@@ -79,12 +85,6 @@ extern const size_t bb_pattern_step;
  * callers through an FFI (bufkern_bench). 0, or -1 when a thread could not
  * be started.
  */
-enum { BB_MAXTHREADS = 256 };
-/* Bytes every buffer of bkbench has beyond its end: for --misalign and for
-   the loops' start offsets (a loop started 16 bytes past a line streams
-   line-straddling loads, which from DRAM measured ~6% faster on a Xeon Ice
-   Lake than aligned ones, so the sweep has both). */
-enum { BB_SLACK = 64 };
 int bb_pattern_batch(bb_pattern p, int nt, int isa, void *a, const void *b, void *c, size_t bytes,
                      unsigned threads, uint64_t iters);
 int bb_have_nt(void);

@@ -69,7 +69,7 @@ class Companions:
                            and r["bytes"] == self.nbytes and r["threads"] == t),
                           key=lambda r: -r["gbps"])[:k]
             if t == 1 and arrays is not None and self.ctx.local is not None:
-                subs = [(self.ctx.local.subject(pattern, r["stores"], r["isa"], t, r["offset"],
+                subs = [(self.ctx.local.subject(pattern, r["stores"], r["isa"], r["offset"],
                                                 arrays), r) for r in rows]
                 out += [(t, sub, row) for sub, row in subs if sub is not None]
                 continue

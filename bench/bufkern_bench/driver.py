@@ -9,7 +9,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from .patterns import PATTERNS
+from .patterns import traffic
 from .timing import Subject
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,7 +75,7 @@ class Driver:
         sid, nbytes = map(int, self.ask(f"pattern {pattern} {stores} {isa} {threads} {offset}{on}"))
         sub = CSubject(self, sid, f"{pattern} {stores} {isa} x{threads} +{offset}{on}")
         if work is not None:
-            sub.moves = PATTERNS[pattern][0] * nbytes
+            sub.moves = traffic(pattern, nbytes)
         return sub
 
     def drop(self, work: int):

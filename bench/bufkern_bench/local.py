@@ -18,7 +18,7 @@ import ctypes
 import time
 from pathlib import Path
 
-from .patterns import PATTERNS
+from .patterns import traffic
 from .timing import Subject
 
 LINE = 64
@@ -43,12 +43,11 @@ class Loops:
                 break
             self.isa_id[name.decode()] = i
 
-    def subject(self, pattern: str, stores: str, isa: str, threads: int, offset: int,
-                arrays: dict):
-        """A loop over the case's arrays ({"a", "b", "c"}: c is the written
-        half-size array of r1wh) from `offset` bytes past the first cache line
-        inside each, split over `threads` (the library's own threads, not
-        bufkern's), or None when they leave less than one step of it."""
+    def subject(self, pattern: str, stores: str, isa: str, offset: int, arrays: dict):
+        """A one-thread loop over the case's arrays ({"a", "b", "c"}: c is the
+        written half-size array of r1wh) from `offset` bytes past the first
+        cache line inside each, or None when they leave less than one step of
+        it. (All-core loops stay in the driver: ceilings.py says why.)"""
         spans = [_inside(arrays["a"], offset)]
         if pattern in ("read2", "r2w1"):
             spans.append(_inside(arrays["b"], offset))
@@ -61,9 +60,9 @@ class Loops:
         if length == 0:
             return None
         args = (self.pattern_id[pattern], stores == "streaming", self.isa_id[isa], spans[0][0],
-                spans[1][0] if len(spans) > 1 else None, c, length, threads)
-        return LoopSubject(self.lib, args, PATTERNS[pattern][0] * length,
-                           f"{pattern} {stores} {isa} x{threads} +{offset}, on the case's arrays")
+                spans[1][0] if len(spans) > 1 else None, c, length, 1)
+        return LoopSubject(self.lib, args, traffic(pattern, length),
+                           f"{pattern} {stores} {isa} x1 +{offset}, on the case's arrays")
 
 
 def _inside(arr, offset):
@@ -80,6 +79,5 @@ class LoopSubject(Subject):
 
     def batch(self, iters: int):
         c0, t0 = time.thread_time(), time.perf_counter()
-        if self.lib.bb_pattern_batch(*self.args, iters):
-            raise RuntimeError("libbkbandwidth could not start a thread")
+        self.lib.bb_pattern_batch(*self.args, iters)  # one thread: it cannot fail
         return time.perf_counter() - t0, time.thread_time() - c0
