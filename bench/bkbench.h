@@ -81,12 +81,13 @@ enum { BB_SLACK = 64 };
 /*
  * One batch: iters passes split over `threads` threads (the caller and a pool
  * started on first need), each on its contiguous share of the buffers, all
- * its passes without waiting for the others. Also the entry point for
- * callers through an FFI (bufkern_bench). 0, or -1 when a thread could not
- * be started.
+ * its passes without waiting for the others. *ns (if not NULL): the time from
+ * the moment all its threads run to the end of the last one's share. Also the
+ * entry point for callers through an FFI (bufkern_bench). 0, or -1 when a
+ * thread could not be started.
  */
 int bb_pattern_batch(bb_pattern p, int nt, int isa, void *a, const void *b, void *c, size_t bytes,
-                     unsigned threads, uint64_t iters);
+                     unsigned threads, uint64_t iters, uint64_t *ns);
 int bb_have_nt(void);
 
 /* ---- VOLK (volk.c, only when VOLK was found) ---------------------------- */

@@ -29,7 +29,8 @@ class Loops:
         lib = ctypes.CDLL(str(Path(bkbench).parent / "libbkbandwidth.so"))
         lib.bb_pattern_batch.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_void_p,
                                          ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t,
-                                         ctypes.c_uint, ctypes.c_uint64]
+                                         ctypes.c_uint, ctypes.c_uint64,
+                                         ctypes.POINTER(ctypes.c_uint64)]
         lib.bb_pattern_batch.restype = ctypes.c_int
         lib.bb_isa_name.argtypes = [ctypes.c_int]
         lib.bb_isa_name.restype = ctypes.c_char_p
@@ -79,5 +80,5 @@ class LoopSubject(Subject):
 
     def batch(self, iters: int):
         c0, t0 = time.thread_time(), time.perf_counter()
-        self.lib.bb_pattern_batch(*self.args, iters)  # one thread: it cannot fail
+        self.lib.bb_pattern_batch(*self.args, iters, None)  # one thread: it cannot fail
         return time.perf_counter() - t0, time.thread_time() - c0
