@@ -99,6 +99,11 @@ int main(int argc, char **argv) {
     if (dt == BK_F64 || dt == BK_C128)
         for (size_t i = 0; i < bytes / 8; i++)
             ((double *)a)[i] = 1.0 + (double)(i % 7), ((double *)b)[i] = 1.0;
+    /* BUFKERN_AB_ZEROS=1: every 1000th element of a float a is zero, so that
+       min ends on a zero (the case where zero signs matter). */
+    if (getenv("BUFKERN_AB_ZEROS") && (dt == BK_F32 || dt == BK_F64))
+        for (size_t i = 0; i < n; i += 1000)
+            memset(a + i * esize, 0, esize);
     unsigned char res[32];
     long calls = (long)(2e6 / (double)(bytes + 256)) + 1; /* ~1 ms a batch */
     double t[2][ROUNDS], ratio[ROUNDS];

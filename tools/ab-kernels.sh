@@ -8,7 +8,8 @@
 #
 # A case is "OP DTYPE BYTES MISALIGN_A MISALIGN_B [TARGET]"; A is REV, B the
 # working tree, and A/B above 1 means the working tree is faster. One thread
-# (BUFKERN_THREADS=n for more). Run it on a quiet machine.
+# (BUFKERN_THREADS=n for more; BUFKERN_AB_ZEROS=1 puts zeros among float
+# data). Run it on a quiet machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 1 ] || { sed -n '2,12p' "$0"; exit 2; }

@@ -73,7 +73,13 @@ BK_DTYPES(BK_X_S_MINMAX)
  */
 enum { BK_MINMAX_ACC = 8 };
 #define BK_AS_SELF(v) (v)
-#define BK_DEF_EXTREME(op, name, T, V, LOAD, STORE, OP, AS_VI, FROM_VI, FINISH) \
+/* How the kernel learns of a NaN: from the lanes (a NaN stays a NaN through
+ * OP), or from the invalid flag (vec.h, BK_EXTREME_NAN_BY_FLAG). */
+#define BK_NAN_IN_LANES_BEGIN 0
+#define BK_NAN_IN_LANES(probe, acc, r) ((r) != (r))
+#define BK_NAN_BY_FLAG_BEGIN bk_fp_probe_begin()
+#define BK_NAN_BY_FLAG_(V) bk_fp_probe_end_##V
+#define BK_DEF_EXTREME(op, name, T, V, LOAD, STORE, OP, AS_VI, FROM_VI, FINISH, NAN_BEGIN, NAN_IN) \
     static T op##_##name(const void *a, size_t n) {                            \
         enum { W = BK_VBYTES / sizeof(T) };                                    \
         if (n < W)                                                             \
@@ -81,8 +87,10 @@ enum { BK_MINMAX_ACC = 8 };
         const char *p = (const char *)a;                                       \
         size_t skip = BK_TO_ALIGNED(p, sizeof(T)), nvec = (n - skip) / W, i = 0;  \
         V acc[BK_MINMAX_ACC];                                                  \
+        const unsigned probe = NAN_BEGIN;                                      \
+        const V last = LOAD(p + (n - W) * sizeof(T));                          \
         for (int u = 0; u < BK_MINMAX_ACC; u++)                                \
-            acc[u] = LOAD(p + (n - W) * sizeof(T));                            \
+            acc[u] = OP(last, last); /* what OP sees of a NaN, it sees here too */ \
         acc[1] = OP(acc[1], LOAD(p));                                          \
         p += skip * sizeof(T);                                                 \
         for (; i + BK_MINMAX_ACC <= nvec; i += BK_MINMAX_ACC)                  \
@@ -97,13 +105,14 @@ enum { BK_MINMAX_ACC = 8 };
             acc[0] = OP(acc[0], FROM_VI(vi_down(AS_VI(acc[0]), bytes)));       \
         T lanes[W];                                                            \
         STORE(lanes, acc[0]);                                                  \
-        return lanes[0] == lanes[0] ? FINISH(lanes[0]) : bk_s_##op##_##name(a, n); \
+        (void)probe;                                                           \
+        return NAN_IN(probe, acc[0], lanes[0]) ? bk_s_##op##_##name(a, n) : FINISH(lanes[0]); \
     }
 #define BK_DEF_EXTREME_INT(name, T)                                            \
     BK_DEF_EXTREME(min, name, T, bk_vi, vi_load, vi_store, vi_min_##name, BK_AS_SELF, BK_AS_SELF, \
-                   BK_AS_SELF)                                                 \
+                   BK_AS_SELF, BK_NAN_IN_LANES_BEGIN, BK_NAN_IN_LANES)         \
     BK_DEF_EXTREME(max, name, T, bk_vi, vi_load, vi_store, vi_max_##name, BK_AS_SELF, BK_AS_SELF, \
-                   BK_AS_SELF)
+                   BK_AS_SELF, BK_NAN_IN_LANES_BEGIN, BK_NAN_IN_LANES)
 BK_DEF_EXTREME_INT(i8, int8_t)
 BK_DEF_EXTREME_INT(u8, uint8_t)
 BK_DEF_EXTREME_INT(i16, int16_t)
@@ -124,11 +133,18 @@ BK_USE_SCALAR(extreme, max, u64, uint64_t, uint64_t, uint64_t)
 BK_DEF_EXTREME_INT(i64, int64_t)
 BK_DEF_EXTREME_INT(u64, uint64_t)
 #endif
+#if BK_EXTREME_NAN_BY_FLAG
+#define BK_DEF_EXTREME_FLOAT(name, T, P, V)                                    \
+    BK_DEF_EXTREME(min, name, T, V, P##_load, P##_store, P##_min_flagnan, P##_as_vi, vi_as_##P, \
+                   BK_AS_SELF, BK_NAN_BY_FLAG_BEGIN, BK_NAN_BY_FLAG_(V))      \
+    BK_DEF_EXTREME(max, name, T, V, P##_load, P##_store, P##_max_flagnan, P##_as_vi, vi_as_##P, \
+                   BK_AS_SELF, BK_NAN_BY_FLAG_BEGIN, BK_NAN_BY_FLAG_(V))
+#else
 #define BK_DEF_EXTREME_FLOAT(name, T, P, V)                                    \
     BK_DEF_EXTREME(min, name, T, V, P##_load, P##_store, P##_min_total, P##_as_vi, vi_as_##P, \
-                   BK_AS_SELF)                                                 \
+                   BK_AS_SELF, BK_NAN_IN_LANES_BEGIN, BK_NAN_IN_LANES)         \
     BK_DEF_EXTREME(max, name, T, V, BK_MAX_LOAD_(P), P##_store, BK_MAX_OP_(P), P##_as_vi,     \
-                   vi_as_##P, BK_MAX_FINISH_)
+                   vi_as_##P, BK_MAX_FINISH_, BK_NAN_IN_LANES_BEGIN, BK_NAN_IN_LANES)
 #if BK_MAX_AS_NEG_MIN /* max(x) = -min(-x): see vec.h */
 BK_INLINE bk_vf vf_load_neg(const void *p) { return vf_xor(vf_load(p), vf_set1(-0.0f)); }
 BK_INLINE bk_vd vd_load_neg(const void *p) { return vd_xor(vd_load(p), vd_set1(-0.0)); }
@@ -139,6 +155,7 @@ BK_INLINE bk_vd vd_load_neg(const void *p) { return vd_xor(vd_load(p), vd_set1(-
 #define BK_MAX_LOAD_(P) P##_load
 #define BK_MAX_OP_(P) P##_max_total
 #define BK_MAX_FINISH_ BK_AS_SELF
+#endif
 #endif
 BK_DEF_EXTREME_FLOAT(f32, float, vf, bk_vf)
 BK_DEF_EXTREME_FLOAT(f64, double, vd, bk_vd)
