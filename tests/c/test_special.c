@@ -280,6 +280,10 @@ static void extremes_keep_flag(size_t t, const bkr_dtype *d, const void *one, co
     fill_elems(p, one, d->size, N);
     memcpy(p + 150 * d->size, nan, d->size);
     bkt_where("min and max of a NaN with the invalid flag raised, %s", d->name);
+    feclearexcept(FE_ALL_EXCEPT);
+    feraiseexcept(FE_INVALID);
+    if (!fetestexcept(FE_INVALID)) /* valgrind keeps no flags: nothing to see */
+        return;
     for (size_t op = BKR_OP_min; op <= BKR_OP_max; op += BKR_OP_max - BKR_OP_min) {
         feclearexcept(FE_ALL_EXCEPT);
         feraiseexcept(FE_INVALID);
