@@ -77,6 +77,14 @@ def main(argv=None):
         cfg.wait_quiet_s = args.wait_quiet
     ctx = Context(cfg=cfg, cores=machine.cores())
     notes = ctx.notes
+    # OpenBLAS's workers spin for 2^28 TSC ticks (about 0.1 s) after each call,
+    # on a core the next subject needs: measured on the Ice Lake, 50-95 ms of
+    # their CPU time in the 200 ms after one np.dot. bufkern's two-thread float
+    # dots, in the rounds after np.dot's, then ran slower than on one thread
+    # (dot f64, 8 MiB: 0.31-1.22 ms a call on two threads, 0.69 on one). 2^16
+    # ticks (about 25 us) still covers the gaps between the calls of a batch;
+    # the first call of a batch is untimed (timing.py). Set before OpenBLAS loads.
+    os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "16")
     try:
         import numpy as np
         ctx.np = np

@@ -18,7 +18,8 @@ from .driver import ROOT
 
 SIMD_FLAGS = ("sse2", "sse4_2", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512dq",
               "avx512vl", "asimd")
-ENV_VARS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
+ENV_VARS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS",
+            "OPENBLAS_THREAD_TIMEOUT", "OMP_NUM_THREADS",
             "MKL_NUM_THREADS", "BUFKERN_THREADS", "BUFKERN_TARGET", "BUFKERN_SPLIT_BYTES")
 
 
