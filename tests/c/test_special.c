@@ -284,7 +284,9 @@ static void extremes_keep_flag(size_t t, const bkr_dtype *d, const void *one, co
     feraiseexcept(FE_INVALID);
     if (!fetestexcept(FE_INVALID)) /* valgrind keeps no flags: nothing to see */
         return;
-    for (size_t op = BKR_OP_min; op <= BKR_OP_max; op += BKR_OP_max - BKR_OP_min) {
+    static const size_t ops[] = {BKR_OP_min, BKR_OP_max};
+    for (size_t k = 0; k < sizeof ops / sizeof ops[0]; k++) {
+        const size_t op = ops[k];
         feclearexcept(FE_ALL_EXCEPT);
         feraiseexcept(FE_INVALID);
         typed(op, d)->call(p, NULL, NULL, N, got);
