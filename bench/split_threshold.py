@@ -6,13 +6,13 @@
 With BUFKERN_SPLIT_BYTES=0 every kernel splits, however small. For every op
 of bufkern's table that takes the dtype, at operand sizes from 4 KiB to
 16 MiB, the benchmark's one timing method (bufkern_bench.timing) times the
-same call with one thread and with all of them in alternating rounds, on the
-benchmark's operands (bufkern_bench.values). A cell is t(1 thread) /
-t(all threads), the median of the rounds; `+` marks a cell whose whole
+same call with one thread and with all of them, each in rounds of its own,
+on the benchmark's operands (bufkern_bench.values). A cell is t(1 thread) /
+t(all threads), the median of the ratios of round i to round i; `+` marks a cell whose whole
 interquartile range is above 1 (splitting pays), `-` one whose whole range is
-below 1 (splitting costs). The library's split size (BK_SPLIT_BYTES_DEFAULT
-in kernels/src/parallel.c) is chosen from this table: the smallest size from
-which no op loses.
+below 1 (splitting costs). The library's split sizes (BK_SPLIT_* in
+kernels/src/api.c, one per form) are chosen from these tables: the smallest
+size from which no op of the form loses.
 """
 
 from __future__ import annotations
@@ -64,8 +64,9 @@ def main():
     for kib in SIZES_KIB:
         cells = []
         for op, spec in ops.items():
-            one, all_ = timing.measure(subjects(op, spec, args.dtype, kib << 10, threads, rng),
-                                       args.reps, 0.002)
+            # each thread count in rounds of its own (bufkern_bench/timing.py says why)
+            one, all_ = (timing.measure([s], args.reps, 0.002)[0]
+                         for s in subjects(op, spec, args.dtype, kib << 10, threads, rng))
             med, q1, q3 = timing.ratio(one, all_)
             mark = "+" if q1 > 1 else "-" if q3 < 1 else " "
             gains[op].append(q3 >= 1)

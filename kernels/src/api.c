@@ -77,11 +77,12 @@ static void bk_ew_chunked(const bk_kernel_table *kt, bk_ew_fn fn, char *out, siz
 /*
  * Where splitting over threads starts to pay, in bytes of input, by form:
  * from bench/split_threshold.py on a 2-core Xeon (Ice Lake), where waking
- * the other thread costs about as much as 4-16 us of kernel. A fill writes
- * fastest and gains last; min and max of i8/u8 lose until 1 MiB.
+ * the other thread costs about as much as 4-16 us of kernel. Min and max of
+ * i8/u8 lose until 1 MiB. (Fill had 2 MiB while the threads' shares of a
+ * call moved between cores, parallel.c; with fixed shares it gains from
+ * 256 KiB like the other elementwise ops: 1.28-1.37x, 1.59x at 512 KiB.)
  */
 #define BK_SPLIT_EW ((size_t)256 << 10)
-#define BK_SPLIT_FILL ((size_t)2 << 20)
 #define BK_SPLIT_SUM ((size_t)256 << 10)
 #define BK_SPLIT_EXTREME ((size_t)1 << 20)
 
@@ -371,7 +372,7 @@ static void bk_reduce_round(bk_part_fn part, bk_reduce_job *j, size_t count) {
 #define BK_TYPED_fill(op, name, T, S, kind, R)                                 \
     void bk_##op##_##name(T *a, size_t n, T v) {                               \
         bk_ew_split(bk_kernels(), bk_ew_##op##_##name, a, sizeof(T), NULL, NULL, sizeof(T), n, &v, \
-                    BK_SPLIT_FILL); \
+                    BK_SPLIT_EW);                                              \
     }
 #define BK_TYPED_scalar(op, name, T, S, kind, R)                               \
     int bk_##op##_out_##name(T *out, const T *a, size_t n, T k) {              \

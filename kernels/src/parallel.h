@@ -10,7 +10,8 @@
 
 /* Runs fn(ctx, i) for every i in [0, parts), on up to bk_get_threads()
  * threads (the caller included); returns when all have run. Parts must be
- * independent: which thread runs which part is not fixed. */
+ * independent: each thread runs a fixed contiguous share of them first, but
+ * one that is done takes parts of shares not yet started. */
 typedef void (*bk_part_fn)(void *ctx, size_t part);
 void bk_parallel_for(size_t parts, bk_part_fn fn, void *ctx);
 
