@@ -315,7 +315,8 @@ static size_t bw_bytes;
    buffers (a NULL: the bandwidth buffers, as they are when it runs). */
 typedef struct bb_pattern_job {
     bb_pattern p;
-    int nt, isa;
+    bb_stores stores;
+    int isa;
     unsigned threads;
     unsigned char *a, *b, *c;
     size_t bytes, off; /* off: how far past a's, b's and c's start the loop starts */
@@ -362,7 +363,7 @@ static int run_subject(const bb_subject *s, uint64_t iters, uint64_t *ns) {
 #endif
     case S_PATTERN: {
         const bb_pattern_job *j = &s->job;
-        if (bb_pattern_batch(j->p, j->nt, j->isa, (j->a ? j->a : bw_a) + j->off,
+        if (bb_pattern_batch(j->p, j->stores, j->isa, (j->a ? j->a : bw_a) + j->off,
                              (j->a ? j->b : bw_b) + j->off, (j->a ? j->c : bw_c) + j->off,
                              j->a ? j->bytes : bw_bytes, j->threads, iters, ns))
             die("cannot start a thread", NULL);
@@ -430,7 +431,16 @@ static int cmd_list(void) {
     for (int i = 0, k = 0; i < BB_NISA; i++)
         if (bb_isa_supported(i))
             printf("%s\"%s\"", k++ ? "," : "", bb_isa_name(i));
-    printf("],\"streaming_stores\":%s,\"compiler\":", bb_have_nt() ? "true" : "false");
+    printf("],\"stores\":{");
+    for (int p = 0; p < BB_NPATTERNS; p++) {
+        printf("%s\"%s\":[", p ? "," : "", bb_pattern_names[p]);
+        for (int st = 0, k = 0; st < BB_NSTORES; st++)
+            if (bb_has_stores((bb_pattern)p, (bb_stores)st))
+                printf("%s\"%s\"", k++ ? "," : "", bb_store_name(st));
+        printf("]");
+    }
+    printf("},\"streaming_stores\":%s,\"compiler\":",
+           bb_has_stores(BB_RMW, BB_STREAMING) ? "true" : "false");
     json_str(BB_COMPILER);
     printf(",\"c_flags\":");
     json_str(BKBENCH_C_FLAGS);
@@ -570,21 +580,25 @@ static void serve_line(char *line) {
         if (got < 5 || threads < 1 || threads > BB_MAXTHREADS || off < 0 || off > BB_SLACK ||
             (got == 5 && !bw_a) ||
             (got == 6 && (work < 0 || (size_t)work >= nworks || !works[work].live)))
-            return reply("err usage: pattern <pattern> ordinary|streaming <isa> <threads> "
-                         "<offset 0-%d> [<work>] (without a work: after bwbuf)", BB_SLACK);
-        int p = -1, isa = find_isa(s3), nt = !strcmp(s2, "streaming");
+            return reply("err usage: pattern <pattern> ordinary|streaming|string <isa> <threads> "
+                         "<offset 0-%d> [<work>] (without a work: after bwbuf)",
+                         BB_SLACK);
+        int p = -1, st = -1, isa = find_isa(s3);
         for (int i = 0; i < BB_NPATTERNS; i++)
             if (!strcmp(bb_pattern_names[i], s1))
                 p = i;
-        if (p < 0 || isa < 0 || (nt && (!bb_have_nt() || p == BB_READ || p == BB_READ2)))
+        for (int i = 0; i < BB_NSTORES; i++)
+            if (!strcmp(bb_store_name(i), s2))
+                st = i;
+        if (p < 0 || st < 0 || isa < 0 || !bb_has_stores((bb_pattern)p, (bb_stores)st))
             return reply("err no such loop: %s %s %s", s1, s2, s3);
-        if (nt && off % 64) /* a streaming store needs its vector's alignment */
+        if (st == BB_STREAMING && off % 64) /* a streaming store needs its vector's alignment */
             return reply("err streaming stores start on a line: offset %d", off);
         bb_subject *s = new_subject(S_PATTERN);
         if (!s)
             return reply("err too many subjects");
-        s->job = (bb_pattern_job){(bb_pattern)p, nt, isa, (unsigned)threads, NULL, NULL, NULL,
-                                  0, (size_t)off};
+        s->job = (bb_pattern_job){(bb_pattern)p, (bb_stores)st, isa, (unsigned)threads, NULL,
+                                  NULL,          NULL,          0,   (size_t)off};
         if (got == 6) { /* on the work's own buffers, whole steps of them */
             const bb_work *w = &works[work];
             s->work = (size_t)work;

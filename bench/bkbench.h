@@ -62,11 +62,20 @@ const char *bb_isa_name(int isa);
 int bb_isa_supported(int isa);
 
 /*
- * One pass of the pattern over a (b for read2 and r2w1, c for r1wh), `bytes`
- * bytes each, with the loops of one width; nt selects non-temporal stores
- * (writing patterns only, when bb_have_nt()).
+ * How a writing loop stores: ordinary vector stores, non-temporal
+ * (streaming) ones (writing patterns, where the CPU has them), or a string store
+ * (write only, on x86-64: rep stosb, which has no width of ours, so its
+ * loop is the same for every isa). bb_has_stores says which a pattern has.
  */
-void bb_pattern_pass(bb_pattern p, int nt, int isa, void *a, const void *b, void *c,
+typedef enum bb_stores { BB_ORDINARY, BB_STREAMING, BB_STRING, BB_NSTORES } bb_stores;
+const char *bb_store_name(int stores); /* NULL past the last one */
+int bb_has_stores(bb_pattern p, bb_stores stores);
+
+/*
+ * One pass of the pattern over a (b for read2 and r2w1, c for r1wh), `bytes`
+ * bytes each, with the loops of one width and store kind.
+ */
+void bb_pattern_pass(bb_pattern p, bb_stores stores, int isa, void *a, const void *b, void *c,
                      size_t bytes);
 /* The widest unrolled step of the loops (bytes): what runs on buffers not of
    the driver's own takes whole steps of them, as the byte-by-byte tails
@@ -86,9 +95,8 @@ enum { BB_SLACK = 64 };
  * entry point for callers through an FFI (bufkern_bench). 0, or -1 when a
  * thread could not be started.
  */
-int bb_pattern_batch(bb_pattern p, int nt, int isa, void *a, const void *b, void *c, size_t bytes,
-                     unsigned threads, uint64_t iters, uint64_t *ns);
-int bb_have_nt(void);
+int bb_pattern_batch(bb_pattern p, bb_stores stores, int isa, void *a, const void *b, void *c,
+                     size_t bytes, unsigned threads, uint64_t iters, uint64_t *ns);
 
 /* ---- VOLK (volk.c, only when VOLK was found) ---------------------------- */
 

@@ -52,37 +52,45 @@ class Companions:
     def for_case(self, pattern, threads, arrays=None, work=None):
         """[(threads of the loop, subject, sweep row)] for a case on these
         thread counts: per thread count, the loops that were fastest in the
-        sweep (three of them, two from 64 MiB where a pass is long): which
-        width or store kind wins moves with the neighbours, so a few run and
-        the fastest of each round is the ceiling. On one thread the loops run
-        on the case's own buffers (local.py says why): its NumPy arrays
+        sweep: the fastest of each store kind, and the next fastest up to
+        three (two from 64 MiB, where a pass is long). Which width or store
+        kind wins moves with the neighbours, so a few run and the fastest of
+        each round is the ceiling (fill u8 at 8 MiB on the Xeon Ice Lake,
+        which is rep stosb there, read 105% of streaming loops that had won
+        the sweep, while rep stosb itself was not run beside it). The loops
+        run on the case's own buffers (local.py says why): its NumPy arrays
         ({"a", "b", "c"}) in this process, or the driver's work its kernels
-        use. On all cores they run in the driver on its bandwidth buffers:
-        in this process, run after bufkern's own two-thread calls, the
-        library's second thread competed with bufkern's helper (which spins
-        for a while after a call) and the loops read below the kernels
-        (max u64 at 8 MiB on 2 threads: 111% of them)."""
+        use."""
         if not self.nbytes or pattern is None:
             return []
         k = 2 if self.nbytes >= 64 << 20 else 3
         out = []
         for t in threads:
-            rows = sorted((r for r in self.ctx.ceiling_rows if r["pattern"] == pattern
-                           and r["bytes"] == self.nbytes and r["threads"] == t),
-                          key=lambda r: -r["gbps"])[:k]
-            if t == 1 and arrays is not None and self.ctx.local is not None:
+            ranked = sorted((r for r in self.ctx.ceiling_rows if r["pattern"] == pattern
+                             and r["bytes"] == self.nbytes and r["threads"] == t),
+                            key=lambda r: -r["gbps"])
+            rows = list({r["stores"]: r for r in reversed(ranked)}.values())  # each kind's best
+            rows += [r for r in ranked if r not in rows][:max(0, k - len(rows))]
+            if arrays is not None and self.ctx.local is not None:
                 subs = [(self.ctx.local.subject(pattern, r["stores"], r["isa"], r["offset"],
-                                                arrays), r) for r in rows]
+                                                arrays, t), r) for r in rows]
                 out += [(t, sub, row) for sub, row in subs if sub is not None]
                 continue
-            on = work if t == 1 else None
-            key = (pattern, t, on)
+            key = (pattern, t, work)
             if key not in self.subjects:
                 self.subjects[key] = [(self.ctx.driver.pattern(pattern, r["stores"], r["isa"], t,
-                                                               r["offset"], on), r)
+                                                               r["offset"], work), r)
                                       for r in rows]
             out += [(t, sub, row) for sub, row in self.subjects[key]]
         return out
+
+
+def loop_name(row: dict) -> str:
+    """How a sweep row's loop stores and at what width: a string store has
+    no width of ours (bench/bandwidth.c)."""
+    if row["stores"] == "string":
+        return "string stores (rep stosb)"
+    return f"{row['stores']} stores, {row['isa']}"
 
 
 def apply(rec: dict, traffic, m, comp_ms):
@@ -102,7 +110,7 @@ def apply(rec: dict, traffic, m, comp_ms):
     gbps, where, row = max(seen, key=lambda x: x[0])
     q1, med, q3 = quartiles([traffic / ns / gbps for ns in m.ns])
     rec.update({"ceiling_gbps": gbps,
-                "ceiling_how": f"{row['stores']} stores, {row['isa']}, {row['threads']} thread"
+                "ceiling_how": f"{loop_name(row)}, {row['threads']} thread"
                                + ("s" if row["threads"] > 1 else "")
                                + (f", {row['offset']} B past a line" if row["offset"] else "")
                                + f", {where}",

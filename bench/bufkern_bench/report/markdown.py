@@ -5,6 +5,11 @@ from __future__ import annotations
 from ..config import GI, KI, MI
 
 
+def short_loop(row: dict) -> str:
+    """A sweep row's loop in a table cell: its width, NT for streaming stores."""
+    return {"string": "rep stosb", "streaming": f"NT {row['isa']}"}.get(row["stores"], row["isa"])
+
+
 def hb(b) -> str:
     if b is None:
         return "?"
@@ -175,7 +180,7 @@ def write_results(path, doc, ops, dtypes):
                     if cand:
                         x = max(cand, key=lambda r: r["gbps"])
                         row.append(f"{x['gbps']:.1f} ({x['gbps_lo']:.1f}-{x['gbps_hi']:.1f}, "
-                                   f"{'NT ' if x['stores'] == 'streaming' else ''}{x['isa']}"
+                                   f"{short_loop(x)}"
                                    f"{' +' + str(x['offset']) if x.get('offset') else ''})")
                     else:
                         row.append("—")

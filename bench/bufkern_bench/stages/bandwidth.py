@@ -1,14 +1,14 @@
 """The ceilings: the C driver's bandwidth loops (bench/bandwidth.c) for each
 access pattern, at every bytes-per-array size the kernels are compared at,
-at every vector width, with ordinary and (writing patterns) streaming
-stores, on one thread and on all cores."""
+at every vector width, with every store kind the pattern has (ordinary;
+streaming for the writing patterns; a string store for write), on one
+thread and on all cores."""
 
 from __future__ import annotations
 
 from .. import patterns
 from ..timing import measure
 
-WRITING = {"rmw", "r2w1", "write", "r1wh"}
 # Where the loops start, in bytes past a cache line: NumPy's arrays sit 16
 # bytes past one, and from DRAM line-straddling streams measured faster than
 # aligned ones (read2 at 192 MiB on a Xeon Ice Lake: 12.9-13.3 GB/s against
@@ -39,10 +39,9 @@ def run(ctx) -> list:
                 for p in info["patterns"]:
                     if p not in patterns.PATTERNS:
                         continue  # a loop the byte accounting does not know
-                    stores = ["ordinary"] + (["streaming"] if p in WRITING and
-                                             info["streaming_stores"] else [])
-                    for st in stores:
-                        for isa in info["isas"]:
+                    for st in info["stores"][p]:
+                        # a string store (rep stosb) has no width of ours: once
+                        for isa in info["isas"] if st != "string" else info["isas"][:1]:
                             for off in OFFSETS if st == "ordinary" else (0,):
                                 subs.append(d.pattern(p, st, isa, t, off))
                                 meta.append((p, st, isa, t, off))
