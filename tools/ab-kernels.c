@@ -28,6 +28,7 @@ enum { ROUNDS = 31, WARMUP = 2 };
 typedef int (*reduce_fn)(bk_dtype, const void *, size_t, void *);
 typedef int (*dot_fn)(bk_dtype, const void *, const void *, size_t, void *);
 typedef int (*binary_fn)(bk_dtype, void *, const void *, size_t);
+typedef int (*scalar_fn)(bk_dtype, void *, size_t, const void *); /* scale, fill */
 
 static double now_ns(void) {
     struct timespec t;
@@ -61,7 +62,10 @@ int main(int argc, char **argv) {
     }
     const char *c_op = !strcmp(op, "subtract") ? "sub" : !strcmp(op, "multiply") ? "mul"
                        : !strcmp(op, "divide") ? "div" : op;
-    int kind = !strcmp(op, "dot") ? 2 : (!strcmp(op, "sum") || !strcmp(op, "min") || !strcmp(op, "max")) ? 1 : 3;
+    int kind = !strcmp(op, "dot")                                                 ? 2
+               : (!strcmp(op, "sum") || !strcmp(op, "min") || !strcmp(op, "max")) ? 1
+               : (!strcmp(op, "scale") || !strcmp(op, "fill"))                    ? 4
+                                                                                  : 3;
     void *lib[2], *fn[2];
     char sym[64];
     snprintf(sym, sizeof sym, "bk_%s", c_op);
@@ -115,6 +119,8 @@ int main(int argc, char **argv) {
                     ((reduce_fn)fn[l])(dt, a, n, res);
                 else if (kind == 2)
                     ((dot_fn)fn[l])(dt, a, b, n, res);
+                else if (kind == 4) /* k: b's first element, a one */
+                    ((scalar_fn)fn[l])(dt, a, n, b);
                 else
                     ((binary_fn)fn[l])(dt, a, b, n);
                 __asm__ volatile("" ::: "memory");

@@ -6,7 +6,8 @@
 #   bash tools/ab-kernels.sh REV                      # the default cases below
 #   bash tools/ab-kernels.sh REV "dot f64 65536 0 16 avx512" ...
 #
-# A case is "OP DTYPE BYTES MISALIGN_A MISALIGN_B [TARGET]"; A is REV, B the
+# A case is "OP DTYPE BYTES MISALIGN_A MISALIGN_B [TARGET]" (OP: a reduction,
+# dot, a binary op, scale or fill, by its Python name); A is REV, B the
 # working tree, and A/B above 1 means the working tree is faster. One thread
 # (BUFKERN_THREADS=n for more; BUFKERN_AB_ZEROS=1 puts zeros among float
 # data). Run it on a quiet machine.

@@ -31,6 +31,31 @@
 #define BK_LARGE_TO_AVX2(fname, bytes, ...)
 #endif
 
+/*
+ * Beyond the caches the elementwise loops also prefetch their inputs
+ * BK_PREFETCH_AHEAD bytes ahead. One core streaming from DRAM is limited by
+ * the misses it keeps in flight, and a loop of many instructions a vector
+ * (a 64-bit or 8-bit multiply, complex arithmetic) holds fewer of them in
+ * its reorder window: in place, 192 MiB, one thread, Xeon Ice Lake (the
+ * avx2 kernels), scale u64 ran at 70% of the read-modify-write ceiling
+ * against 96% for f64. Prefetching 4 KiB ahead: u64 1.29x, c128 1.23x, f64
+ * 1.17x (1 KiB ahead: 1.19x, 1.19x, 1.09x; 8 KiB like 4). In the caches it
+ * only costs (f32 at 16 KiB: 0.91x), so smaller operands do without.
+ */
+#define BK_PREFETCH_AHEAD 4096
+/* The lines of the `bytes` an iteration reads from p, that far ahead (as an
+ * integer: the address may be past the end of the array; a prefetch never
+ * faults). */
+BK_INLINE void bk_prefetch_ahead(const char *p, size_t bytes) {
+#if defined(__GNUC__)
+    for (size_t off = 0; off < bytes; off += 64)
+        __builtin_prefetch((const void *)((uintptr_t)p + BK_PREFETCH_AHEAD + off));
+#else
+    (void)p, (void)bytes;
+#endif
+}
+#define BK_NO_PREFETCH(p, bytes) ((void)(p))
+
 /* ---- elementwise templates ---------------------------------------------- */
 
 /* The elements of `size` bytes from p to the next vector-aligned address, or 0
@@ -108,6 +133,15 @@
  * a vector, or a pair of them that LOAD and STORE split and join (complex
  * division). Both are loaded before either is stored, so out may be a or b.
  */
+#define BK_BINARY_PAIRS(ESIZE, V, LOAD, STORE, OP, PREFETCH)                   \
+    for (; i + 2 * L <= n; i += 2 * L) {                                       \
+        PREFETCH(pa + i * (ESIZE), 2 * L * (ESIZE));                           \
+        PREFETCH(pb + i * (ESIZE), 2 * L * (ESIZE));                           \
+        V x0 = LOAD(pa + i * (ESIZE)), x1 = LOAD(pa + (i + L) * (ESIZE));      \
+        V y0 = LOAD(pb + i * (ESIZE)), y1 = LOAD(pb + (i + L) * (ESIZE));      \
+        STORE(po + i * (ESIZE), OP(x0, y0));                                   \
+        STORE(po + (i + L) * (ESIZE), OP(x1, y1));                             \
+    }
 #define BK_DEF_BINARY(fname, ESIZE, V, LOAD, STORE, OP, TAIL)                  \
     BK_CAT(BK_DEF_BINARY_JOIN_, BK_CAT(BK_JOINS_, V))(fname, ESIZE, V, LOAD, STORE, OP) \
     static void fname(void *out, const void *a, const void *b, size_t n) {     \
@@ -121,11 +155,10 @@
         if (i)                                                                 \
             TAIL(po, pa, pb, i);                                               \
         i = fname##_join(po, pa, pb, i, n);                                    \
-        for (; i + 2 * L <= n; i += 2 * L) {                                   \
-            V x0 = LOAD(pa + i * (ESIZE)), x1 = LOAD(pa + (i + L) * (ESIZE));  \
-            V y0 = LOAD(pb + i * (ESIZE)), y1 = LOAD(pb + (i + L) * (ESIZE));  \
-            STORE(po + i * (ESIZE), OP(x0, y0));                               \
-            STORE(po + (i + L) * (ESIZE), OP(x1, y1));                         \
+        if (n * (ESIZE) >= bk_large_bytes()) {                                 \
+            BK_BINARY_PAIRS(ESIZE, V, LOAD, STORE, OP, bk_prefetch_ahead)      \
+        } else {                                                               \
+            BK_BINARY_PAIRS(ESIZE, V, LOAD, STORE, OP, BK_NO_PREFETCH)         \
         }                                                                      \
         if (i + L <= n) {                                                      \
             STORE(po + i * (ESIZE), OP(LOAD(pa + i * (ESIZE)), LOAD(pb + i * (ESIZE)))); \
@@ -164,8 +197,9 @@
  */
 #define BK_DEF_UNARY(fname, ESIZE, RSIZE, V, LOAD, STORE, OP, TAIL)            \
     BK_DEF_UNARY2(fname, ESIZE, RSIZE, V, LOAD, STORE, OP, OP, TAIL)
-#define BK_UNARY_PAIRS(ESIZE, RSIZE, V, LOAD, STORE, OP, OP_ODD)               \
+#define BK_UNARY_PAIRS(ESIZE, RSIZE, V, LOAD, STORE, OP, OP_ODD, PREFETCH)     \
     for (; i + 2 * L <= n; i += 2 * L) {                                       \
+        PREFETCH(pa + i * (ESIZE), 2 * L * (ESIZE));                           \
         V x0 = LOAD(pa + i * (ESIZE)), x1 = LOAD(pa + (i + L) * (ESIZE));      \
         STORE(po + i * (RSIZE), OP(x0));                                       \
         STORE(po + (i + L) * (RSIZE), OP_ODD(x1));                             \
@@ -193,10 +227,14 @@
         if (i)                                                                 \
             TAIL(po, pa, i);                                                   \
         if (BK_STREAM_OUT(po, i * (RSIZE), n * (RSIZE), pa)) {                 \
-            BK_UNARY_PAIRS(ESIZE, RSIZE, V, LOAD, STORE##_nt, OP, OP_ODD)      \
-            simde_mm_sfence(); /* streaming stores are weakly ordered */      \
+            BK_UNARY_PAIRS(ESIZE, RSIZE, V, LOAD, STORE##_nt, OP, OP_ODD,      \
+                           bk_prefetch_ahead)                                  \
+            simde_mm_sfence(); /* streaming stores are weakly ordered */       \
+        } else if (n * (ESIZE) >= bk_large_bytes()) {                          \
+            BK_UNARY_PAIRS(ESIZE, RSIZE, V, LOAD, STORE, OP, OP_ODD,           \
+                           bk_prefetch_ahead)                                  \
         } else {                                                               \
-            BK_UNARY_PAIRS(ESIZE, RSIZE, V, LOAD, STORE, OP, OP_ODD)           \
+            BK_UNARY_PAIRS(ESIZE, RSIZE, V, LOAD, STORE, OP, OP_ODD, BK_NO_PREFETCH) \
         }                                                                      \
         if (i + L <= n) {                                                      \
             STORE(po + i * (RSIZE), OP(LOAD(pa + i * (ESIZE))));               \
@@ -240,6 +278,13 @@
 #define BK_USE_SCALAR_magnitude BK_USE_SCALAR_unary
 
 /* out[i] = OP(a[i], K) where K = PREP(k) is prepared once. */
+#define BK_SCALE_PAIRS(ESIZE, V, LOAD, STORE, OP, PREFETCH)                    \
+    for (; i + 2 * L <= n; i += 2 * L) {                                       \
+        PREFETCH(pa + i * (ESIZE), 2 * L * (ESIZE));                           \
+        V x0 = LOAD(pa + i * (ESIZE)), x1 = LOAD(pa + (i + L) * (ESIZE));      \
+        STORE(po + i * (ESIZE), OP(x0, kv));                                   \
+        STORE(po + (i + L) * (ESIZE), OP(x1, kv));                             \
+    }
 #define BK_DEF_SCALE(fname, T, ESIZE, V, LOAD, STORE, KT, PREP, OP, TAIL)      \
     static void fname(void *out, const void *a, size_t n, T k) {               \
         enum { L = BK_VBYTES / (ESIZE) };                                      \
@@ -252,10 +297,10 @@
         size_t i = BK_ALIGN_HEAD(po, ESIZE, n, L);                             \
         if (i)                                                                 \
             TAIL(po, pa, i, k);                                                \
-        for (; i + 2 * L <= n; i += 2 * L) {                                   \
-            V x0 = LOAD(pa + i * (ESIZE)), x1 = LOAD(pa + (i + L) * (ESIZE));  \
-            STORE(po + i * (ESIZE), OP(x0, kv));                               \
-            STORE(po + (i + L) * (ESIZE), OP(x1, kv));                         \
+        if (n * (ESIZE) >= bk_large_bytes()) {                                 \
+            BK_SCALE_PAIRS(ESIZE, V, LOAD, STORE, OP, bk_prefetch_ahead)       \
+        } else {                                                               \
+            BK_SCALE_PAIRS(ESIZE, V, LOAD, STORE, OP, BK_NO_PREFETCH)          \
         }                                                                      \
         if (i + L <= n) {                                                      \
             STORE(po + i * (ESIZE), OP(LOAD(pa + i * (ESIZE)), kv));           \
