@@ -289,7 +289,7 @@ static size_t bk_block_len(const bk_reduce_job *j, size_t i) {
 #define BK_ARGS_A (pa, m)
 #define BK_ARGS_AB (pa, pb, m)
 
-_Thread_local int bk_reduce_streams;
+_Thread_local int bk_reduce_streams BK_TLS_IE;
 
 /* Runs one round: rounds of blocks [first, first + count). */
 static void bk_reduce_round(bk_part_fn part, bk_reduce_job *j, size_t count) {
@@ -332,7 +332,7 @@ static void bk_reduce_round(bk_part_fn part, bk_reduce_job *j, size_t count) {
 #define BK_EXTREME_BLOCKS(op, name, T, kind, LESS, NEG_FIRST)                  \
     {                                                                          \
         bk_reduce_job j = {bk_kernels(), (const char *)a, NULL, sizeof(T), n, 0,           \
-                           BK_SPLIT_EXTREME, 0, NULL};   \
+                           BK_SPLIT_EXTREME, n * sizeof(T) > BK_JOIN_UNTIL, NULL};   \
         T res[BK_RROUND], m = 0;                                               \
         j.res = res;                                                           \
         for (size_t blocks = (n + BK_RBLOCK - 1) / BK_RBLOCK; j.first < blocks;) { \

@@ -96,8 +96,18 @@ static inline size_t bk_large_bytes(void) {
  * A reduction's kernels see one block of it at a time (api.c), which tells
  * them nothing of the whole: api.c sets this, on the thread that runs a
  * block, while the block belongs to a reduction whose operands exceed
- * BK_JOIN_UNTIL.
+ * BK_JOIN_UNTIL: sums and dots then stop joining (above), min and max
+ * prefetch (ops/minmax.h).
  */
-extern _Thread_local int bk_reduce_streams;
+#if defined(__GNUC__)
+/* initial-exec: one %fs-relative load, where the default model for a shared
+ * library calls __tls_get_addr through the PLT (min f32 at 4 KiB read it in
+ * every call: 0.93x); four bytes of the static TLS surplus glibc keeps for
+ * libraries loaded later (bufkern's Python module is). */
+#define BK_TLS_IE __attribute__((tls_model("initial-exec")))
+#else
+#define BK_TLS_IE
+#endif
+extern _Thread_local int bk_reduce_streams BK_TLS_IE;
 
 #endif
