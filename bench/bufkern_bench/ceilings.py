@@ -17,15 +17,18 @@ case may use. Measured on a Xeon Ice Lake, why:
 - The upper quartile rather than the median, and the higher of the two
   places: a ceiling is what the pattern reaches in its better rounds, and a
   few percent of it moves with the neighbours of the loop in its rounds.
-Four things had put fractions above 100% (up to 196%), each now gone:
+Five things had put fractions above 100% (up to 196%), each now gone:
 one-thread kernels sharing rounds with two-thread calls on the same arrays,
 and loops starting each batch cold (timing.py says why and what was
 measured); loops run on other buffers than the kernel's, or only from a
-line's edge (local.py, and OFFSETS in stages/bandwidth.py); and all-core
-loops timed with their pool's wake-up (bandwidth.c, bb_pattern_batch). Full
-runs on the Ice Lake went from 19 of 1,727 fractions with their whole
-interquartile range above 102% (largest 141%) to none (largest 102% and
-105%); --quick runs from 196% to 102%.
+line's edge (local.py, and OFFSETS in stages/bandwidth.py); all-core loops
+timed with their pool's wake-up (bandwidth.c, bb_pattern_batch); and a way
+of writing the machine has that no loop used, rep stosb, which fills of
+equal bytes get from memset (bandwidth.c, bw_write_string). Full runs on
+the Ice Lake went from 19 of 1,727 fractions with their whole interquartile
+range above 102% (largest 141%) to none (largest 102% and 105%, then 110%
+for fill u8 at 1 MiB, which rep stosb explained); --quick runs from 196% to
+102%.
 """
 
 from __future__ import annotations
