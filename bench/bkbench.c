@@ -580,7 +580,7 @@ static void serve_line(char *line) {
         if (got < 5 || threads < 1 || threads > BB_MAXTHREADS || off < 0 || off > BB_SLACK ||
             (got == 5 && !bw_a) ||
             (got == 6 && (work < 0 || (size_t)work >= nworks || !works[work].live)))
-            return reply("err usage: pattern <pattern> ordinary|streaming|string <isa> <threads> "
+            return reply("err usage: pattern <pattern> <stores> <isa> <threads> "
                          "<offset 0-%d> [<work>] (without a work: after bwbuf)",
                          BB_SLACK);
         int p = -1, st = -1, isa = find_isa(s3);

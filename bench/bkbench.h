@@ -62,12 +62,20 @@ const char *bb_isa_name(int isa);
 int bb_isa_supported(int isa);
 
 /*
- * How a writing loop stores: ordinary vector stores, non-temporal
- * (streaming) ones (writing patterns, where the CPU has them), or a string store
- * (write only, on x86-64: rep stosb, which has no width of ours, so its
- * loop is the same for every isa). bb_has_stores says which a pattern has.
+ * The kind of a loop: ordinary vector stores, non-temporal (streaming) ones
+ * (writing patterns, where the CPU has them), a string store (write only, on
+ * x86-64: rep stosb, which has no width of ours, so its loop is the same for
+ * every isa), or ordinary stores with the inputs prefetched 4 KiB ahead as
+ * the kernels do beyond the caches (every pattern that reads).
+ * bb_has_stores says which a pattern has.
  */
-typedef enum bb_stores { BB_ORDINARY, BB_STREAMING, BB_STRING, BB_NSTORES } bb_stores;
+typedef enum bb_stores {
+    BB_ORDINARY,
+    BB_STREAMING,
+    BB_STRING,
+    BB_PREFETCHED,
+    BB_NSTORES
+} bb_stores;
 const char *bb_store_name(int stores); /* NULL past the last one */
 int bb_has_stores(bb_pattern p, bb_stores stores);
 

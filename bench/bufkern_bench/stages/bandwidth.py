@@ -1,8 +1,9 @@
 """The ceilings: the C driver's bandwidth loops (bench/bandwidth.c) for each
 access pattern, at every bytes-per-array size the kernels are compared at,
-at every vector width, with every store kind the pattern has (ordinary;
-streaming for the writing patterns; a string store for write), on one
-thread and on all cores."""
+at every vector width, with every kind of loop the pattern has (ordinary
+stores; streaming ones for the writing patterns; a string store for write;
+ordinary stores with the inputs prefetched, for the patterns that read), on
+one thread and on all cores."""
 
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ def run(ctx) -> list:
                     for st in info["stores"][p]:
                         # a string store (rep stosb) has no width of ours: once
                         for isa in info["isas"] if st != "string" else info["isas"][:1]:
-                            for off in OFFSETS if st == "ordinary" else (0,):
+                            for off in OFFSETS if st in ("ordinary", "prefetched") else (0,):
                                 subs.append(d.pattern(p, st, isa, t, off))
                                 meta.append((p, st, isa, t, off))
                 rows += sweep(cfg, nbytes, subs, meta)
