@@ -26,11 +26,12 @@ timed with their pool's wake-up (bandwidth.c, bb_pattern_batch); and a way
 of writing the machine has that no loop used, rep stosb, which fills of
 equal bytes get from memset (bandwidth.c, bw_write_string), and of reading,
 software prefetch, which the kernels use beyond the caches (the
-"prefetched" loops). Full runs on
-the Ice Lake went from 19 of 1,727 fractions with their whole interquartile
-range above 102% (largest 141%) to none (largest 102% and 105%, then 110%
-for fill u8 at 1 MiB, which rep stosb explained); --quick runs from 196% to
-102%.
+"prefetched" loops). Full runs on the Ice Lake went from 19 of 1,727
+fractions with their whole interquartile range above 102% (largest 141%)
+to none or one; --quick runs from 196% to 102%. Not explained yet: complex
+division in place at 192 MiB on one thread moves 21.2-21.7 GB/s, 107-110%
+of every read-two-write-one loop, including one slowed by dependent
+divisions (18-20 GB/s).
 """
 
 from __future__ import annotations
