@@ -55,6 +55,13 @@ BK_INLINE void bk_prefetch_ahead(const char *p, size_t bytes) {
 #endif
 }
 #define BK_NO_PREFETCH(p, bytes) ((void)(p))
+/* LOOP(..., PREFETCH) with bk_prefetch_ahead when `large`, else without. */
+#define BK_PREFETCH_IF(large, LOOP, ...)                                       \
+    if (large) {                                                               \
+        LOOP(__VA_ARGS__, bk_prefetch_ahead)                                   \
+    } else {                                                                   \
+        LOOP(__VA_ARGS__, BK_NO_PREFETCH)                                      \
+    }
 
 /* ---- elementwise templates ---------------------------------------------- */
 
@@ -155,11 +162,7 @@ BK_INLINE void bk_prefetch_ahead(const char *p, size_t bytes) {
         if (i)                                                                 \
             TAIL(po, pa, pb, i);                                               \
         i = fname##_join(po, pa, pb, i, n);                                    \
-        if (n * (ESIZE) >= bk_large_bytes()) {                                 \
-            BK_BINARY_PAIRS(ESIZE, V, LOAD, STORE, OP, bk_prefetch_ahead)      \
-        } else {                                                               \
-            BK_BINARY_PAIRS(ESIZE, V, LOAD, STORE, OP, BK_NO_PREFETCH)         \
-        }                                                                      \
+        BK_PREFETCH_IF(n * (ESIZE) >= bk_large_bytes(), BK_BINARY_PAIRS, ESIZE, V, LOAD, STORE, OP) \
         if (i + L <= n) {                                                      \
             STORE(po + i * (ESIZE), OP(LOAD(pa + i * (ESIZE)), LOAD(pb + i * (ESIZE)))); \
             i += L;                                                            \
@@ -230,11 +233,9 @@ BK_INLINE void bk_prefetch_ahead(const char *p, size_t bytes) {
             BK_UNARY_PAIRS(ESIZE, RSIZE, V, LOAD, STORE##_nt, OP, OP_ODD,      \
                            bk_prefetch_ahead)                                  \
             simde_mm_sfence(); /* streaming stores are weakly ordered */       \
-        } else if (n * (ESIZE) >= bk_large_bytes()) {                          \
-            BK_UNARY_PAIRS(ESIZE, RSIZE, V, LOAD, STORE, OP, OP_ODD,           \
-                           bk_prefetch_ahead)                                  \
         } else {                                                               \
-            BK_UNARY_PAIRS(ESIZE, RSIZE, V, LOAD, STORE, OP, OP_ODD, BK_NO_PREFETCH) \
+            BK_PREFETCH_IF(n * (ESIZE) >= bk_large_bytes(), BK_UNARY_PAIRS, ESIZE, RSIZE, V, \
+                           LOAD, STORE, OP, OP_ODD)                            \
         }                                                                      \
         if (i + L <= n) {                                                      \
             STORE(po + i * (RSIZE), OP(LOAD(pa + i * (ESIZE))));               \
@@ -297,11 +298,7 @@ BK_INLINE void bk_prefetch_ahead(const char *p, size_t bytes) {
         size_t i = BK_ALIGN_HEAD(po, ESIZE, n, L);                             \
         if (i)                                                                 \
             TAIL(po, pa, i, k);                                                \
-        if (n * (ESIZE) >= bk_large_bytes()) {                                 \
-            BK_SCALE_PAIRS(ESIZE, V, LOAD, STORE, OP, bk_prefetch_ahead)       \
-        } else {                                                               \
-            BK_SCALE_PAIRS(ESIZE, V, LOAD, STORE, OP, BK_NO_PREFETCH)          \
-        }                                                                      \
+        BK_PREFETCH_IF(n * (ESIZE) >= bk_large_bytes(), BK_SCALE_PAIRS, ESIZE, V, LOAD, STORE, OP) \
         if (i + L <= n) {                                                      \
             STORE(po + i * (ESIZE), OP(LOAD(pa + i * (ESIZE)), kv));           \
             i += L;                                                            \

@@ -103,10 +103,9 @@ enum { BK_MINMAX_ACC = 8 };
             acc[u] = OP(last, last); /* what OP sees of a NaN, it sees here too */ \
         acc[1] = OP(acc[1], LOAD(p));                                          \
         p += skip * sizeof(T);                                                 \
-        if (n * sizeof(T) >= BK_PREFETCH_AHEAD && bk_reduce_streams) /* TLS: not for small calls */ \
-            BK_EXTREME_RUN(OP, LOAD, bk_prefetch_ahead)                        \
-        else                                                                   \
-            BK_EXTREME_RUN(OP, LOAD, BK_NO_PREFETCH)                           \
+        /* the size first: small calls read no TLS */                          \
+        BK_PREFETCH_IF(n * sizeof(T) >= BK_PREFETCH_AHEAD && bk_reduce_streams, BK_EXTREME_RUN, \
+                       OP, LOAD)                                               \
         for (; i < nvec; i++)                                                  \
             acc[0] = OP(acc[0], LOAD(p + i * BK_VBYTES));                      \
         for (int w = BK_MINMAX_ACC / 2; w > 0; w /= 2)                         \
