@@ -32,10 +32,10 @@
  * Ice Lake). The limit of a pattern at a size is the fastest of all these
  * (bufkern_bench takes the maximum, and also over one thread and all
  * threads), so no kernel can beat it just by choosing another width, store,
- * kind of loop or thread count. How many bytes a pass moves is counted in one place,
- * bufkern_bench/patterns.py, for these loops and the kernels alike. No
- * memcpy/memset from libc is used: their speed is libc's choice, not the
- * machine's (rep stosb, below, is the CPU's own).
+ * kind of loop or thread count. How many bytes a pass moves is counted in
+ * one place, bufkern_bench/patterns.py, for these loops and the kernels
+ * alike. No memcpy/memset from libc is used: their speed is libc's choice,
+ * not the machine's (rep stosb, below, is the CPU's own).
  */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #include <pthread.h>
@@ -362,11 +362,13 @@ const char *bb_store_name(int stores) {
 }
 
 int bb_has_stores(bb_pattern p, bb_stores stores) {
+    if (p < 0 || p >= BB_NPATTERNS)
+        return 0;
     switch (stores) {
     case BB_ORDINARY:
-        return p >= 0 && p < BB_NPATTERNS;
+        return 1;
     case BB_STREAMING:
-        return bb_have_nt() && p != BB_READ && p != BB_READ2 && p >= 0 && p < BB_NPATTERNS;
+        return bb_have_nt() && p != BB_READ && p != BB_READ2;
     case BB_STRING:
 #ifdef BB_X86
         return p == BB_WRITE;
@@ -374,7 +376,7 @@ int bb_has_stores(bb_pattern p, bb_stores stores) {
         return 0;
 #endif
     case BB_PREFETCHED:
-        return p >= 0 && p < BB_NPATTERNS && p != BB_WRITE;
+        return p != BB_WRITE;
     default:
         return 0;
     }

@@ -597,8 +597,8 @@ static void serve_line(char *line) {
         bb_subject *s = new_subject(S_PATTERN);
         if (!s)
             return reply("err too many subjects");
-        s->job = (bb_pattern_job){(bb_pattern)p, (bb_stores)st, isa, (unsigned)threads, NULL,
-                                  NULL,          NULL,          0,   (size_t)off};
+        s->job = (bb_pattern_job){.p = (bb_pattern)p, .stores = (bb_stores)st, .isa = isa,
+                                  .threads = (unsigned)threads, .off = (size_t)off};
         if (got == 6) { /* on the work's own buffers, whole steps of them */
             const bb_work *w = &works[work];
             s->work = (size_t)work;
