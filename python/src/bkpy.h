@@ -135,6 +135,9 @@ int bkpy_iter_next(bkpy_iter *it, char **ptrs, Py_ssize_t *len);
 void bkpy_iter_commit(bkpy_iter *it);
 /* Whether the plan is one contiguous run in every operand. */
 int bkpy_iter_contiguous(const bkpy_iter *it);
+/* Whether x is C-contiguous (length-1 dimensions may have any stride): the
+ * common case, known without a plan. */
+int bkpy_c_contiguous(const bkpy_arr *x);
 
 /* [lo, hi) bytes spanned by x (n > 0); whether x and y may share memory;
  * whether they are one layout element for element; whether two elements of

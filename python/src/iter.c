@@ -121,6 +121,18 @@ void bkpy_iter_init(bkpy_iter *it, int nop, const bkpy_arr *const *ops, int orde
     it->left = it->n;
 }
 
+int bkpy_c_contiguous(const bkpy_arr *x) {
+    Py_ssize_t expect = x->itemsize;
+    for (int d = x->ndim - 1; d >= 0; d--) {
+        if (x->shape[d] == 1)
+            continue;
+        if (x->strides[d] != expect)
+            return 0;
+        expect *= x->shape[d];
+    }
+    return 1;
+}
+
 int bkpy_iter_contiguous(const bkpy_iter *it) {
     if (it->ndim != 1)
         return 0;
