@@ -65,6 +65,18 @@ BK_INLINE void bk_prefetch_ahead(const char *p, size_t bytes) {
 
 /* ---- elementwise templates ---------------------------------------------- */
 
+/*
+ * Each elementwise kernel is two functions. Operands shorter than
+ * BK_SHORT_VECTORS vectors, which take no aligned head (BK_ALIGN_HEAD), no
+ * joined loads and no prefetch, run in a leaf that needs no stack frame;
+ * the rest jump to fname_long. As one function, every call paid the long
+ * path's frame (six registers saved and the stack realigned for 512-bit
+ * vectors). Xeon Ice Lake, avx512, typed entry points, both builds
+ * alternating in one process: 1-48 elements 1.3-1.4x faster (bk_add_f32 of
+ * 16: 16.2 -> 12.3 ns), 64 and more unchanged or 1.02-1.08x.
+ */
+#define BK_SHORT_VECTORS 4
+
 /* The elements of `size` bytes from p to the next vector-aligned address, or 0
  * when p is not aligned to its elements (no element starts there). */
 #define BK_TO_ALIGNED(p, size)                                                 \
@@ -89,6 +101,7 @@ BK_INLINE void bk_prefetch_ahead(const char *p, size_t bytes) {
  * BK_JOIN_FROM and BK_JOIN_UNTIL bytes. Multiply f64 in place, b 16 bytes off a, Xeon Ice
  * Lake avx512: 64 KiB 2146 -> 1480 ns, 16 KiB 333 -> 300. fname_join runs
  * them from i and returns where it stopped; the plain loop does the rest.
+ * The caller checks the size: out of line, its frame costs no other call.
  * Pairs of vectors (complex division) do not join.
  */
 #define BK_CAT_(a, b) a##b
@@ -121,11 +134,11 @@ BK_INLINE void bk_prefetch_ahead(const char *p, size_t bytes) {
         }                                                                      \
         return i;                                                              \
     }                                                                          \
-    static size_t fname##_join(char *po, const char *pa, const char *pb, size_t i, size_t n) { \
+    BK_NOINLINE size_t fname##_join(char *po, const char *pa, const char *pb, size_t i, size_t n) { \
         enum { L = sizeof(V) / (ESIZE) };                                      \
         const size_t nv = (n - i) / L;                                         \
         const int ja = src_joinable(pa + i * (ESIZE)), jb = src_joinable(pb + i * (ESIZE)); \
-        if (nv < 4 || n * (ESIZE) < BK_JOIN_FROM || n * (ESIZE) > BK_JOIN_UNTIL || !(ja || jb)) \
+        if (nv < 4 || !(ja || jb))                                             \
             return i;                                                          \
         STORE(po + i * (ESIZE), OP(LOAD(pa + i * (ESIZE)), LOAD(pb + i * (ESIZE)))); \
         const size_t end = i + (nv - 1) * L; /* the last vector: plain */      \
@@ -151,22 +164,32 @@ BK_INLINE void bk_prefetch_ahead(const char *p, size_t bytes) {
     }
 #define BK_DEF_BINARY(fname, ESIZE, V, LOAD, STORE, OP, TAIL)                  \
     BK_CAT(BK_DEF_BINARY_JOIN_, BK_CAT(BK_JOINS_, V))(fname, ESIZE, V, LOAD, STORE, OP) \
-    static void fname(void *out, const void *a, const void *b, size_t n) {     \
+    BK_NOINLINE void fname##_long(char *po, const char *pa, const char *pb, size_t n) { \
         enum { L = sizeof(V) / (ESIZE) };                                      \
-        if (n == 0) /* the pointers may be NULL: form no pointer from them */  \
-            return;                                                            \
-        BK_LARGE_TO_AVX2(fname, n * (ESIZE), out, a, b, n)                     \
-        char *po = (char *)out;                                                \
-        const char *pa = (const char *)a, *pb = (const char *)b;               \
+        BK_LARGE_TO_AVX2(fname, n * (ESIZE), po, pa, pb, n)                    \
         size_t i = BK_ALIGN_HEAD(po, ESIZE, n, L);                             \
         if (i)                                                                 \
             TAIL(po, pa, pb, i);                                               \
-        i = fname##_join(po, pa, pb, i, n);                                    \
+        if (n * (ESIZE) >= BK_JOIN_FROM && n * (ESIZE) <= BK_JOIN_UNTIL)       \
+            i = fname##_join(po, pa, pb, i, n);                                \
         BK_PREFETCH_IF(n * (ESIZE) >= bk_large_bytes(), BK_BINARY_PAIRS, ESIZE, V, LOAD, STORE, OP) \
         if (i + L <= n) {                                                      \
             STORE(po + i * (ESIZE), OP(LOAD(pa + i * (ESIZE)), LOAD(pb + i * (ESIZE)))); \
             i += L;                                                            \
         }                                                                      \
+        TAIL(po + i * (ESIZE), pa + i * (ESIZE), pb + i * (ESIZE), n - i);     \
+    }                                                                          \
+    static void fname(void *out, const void *a, const void *b, size_t n) {     \
+        enum { L = sizeof(V) / (ESIZE) };                                      \
+        char *po = (char *)out;                                                \
+        const char *pa = (const char *)a, *pb = (const char *)b;               \
+        if (n >= BK_SHORT_VECTORS * L)                                         \
+            return fname##_long(po, pa, pb, n);                                \
+        if (n == 0) /* the pointers may be NULL: form no pointer from them */  \
+            return;                                                            \
+        size_t i = 0;                                                          \
+        for (; i + L <= n; i += L)                                             \
+            STORE(po + i * (ESIZE), OP(LOAD(pa + i * (ESIZE)), LOAD(pb + i * (ESIZE)))); \
         TAIL(po + i * (ESIZE), pa + i * (ESIZE), pb + i * (ESIZE), n - i);     \
     }
 
@@ -219,13 +242,9 @@ BK_INLINE void bk_prefetch_ahead(const char *p, size_t bytes) {
     ((obytes) >= bk_large_bytes() && (const void *)(po) != (const void *)(pa) && \
      (uintptr_t)((po) + (off)) % BK_VBYTES == 0)
 #define BK_DEF_UNARY2(fname, ESIZE, RSIZE, V, LOAD, STORE, OP, OP_ODD, TAIL)   \
-    static void fname(void *out, const void *a, size_t n) {                    \
+    BK_NOINLINE void fname##_long(char *po, const char *pa, size_t n) {        \
         enum { L = sizeof(V) / (ESIZE) };                                      \
-        if (n == 0)                                                            \
-            return;                                                            \
-        BK_LARGE_TO_AVX2(fname, n * (ESIZE), out, a, n)                        \
-        char *po = (char *)out;                                                \
-        const char *pa = (const char *)a;                                      \
+        BK_LARGE_TO_AVX2(fname, n * (ESIZE), po, pa, n)                        \
         size_t i = BK_ALIGN_HEAD(po, RSIZE, n, L);                             \
         if (i)                                                                 \
             TAIL(po, pa, i);                                                   \
@@ -241,6 +260,19 @@ BK_INLINE void bk_prefetch_ahead(const char *p, size_t bytes) {
             STORE(po + i * (RSIZE), OP(LOAD(pa + i * (ESIZE))));               \
             i += L;                                                            \
         }                                                                      \
+        TAIL(po + i * (RSIZE), pa + i * (ESIZE), n - i);                       \
+    }                                                                          \
+    static void fname(void *out, const void *a, size_t n) {                    \
+        enum { L = sizeof(V) / (ESIZE) };                                      \
+        char *po = (char *)out;                                                \
+        const char *pa = (const char *)a;                                      \
+        if (n >= BK_SHORT_VECTORS * L)                                         \
+            return fname##_long(po, pa, n);                                    \
+        if (n == 0)                                                            \
+            return;                                                            \
+        size_t i = 0;                                                          \
+        for (; i + L <= n; i += L)                                             \
+            STORE(po + i * (RSIZE), OP(LOAD(pa + i * (ESIZE))));               \
         TAIL(po + i * (RSIZE), pa + i * (ESIZE), n - i);                       \
     }
 
@@ -287,14 +319,10 @@ BK_INLINE void bk_prefetch_ahead(const char *p, size_t bytes) {
         STORE(po + (i + L) * (ESIZE), OP(x1, kv));                             \
     }
 #define BK_DEF_SCALE(fname, T, ESIZE, V, LOAD, STORE, KT, PREP, OP, TAIL)      \
-    static void fname(void *out, const void *a, size_t n, T k) {               \
+    BK_NOINLINE void fname##_long(char *po, const char *pa, size_t n, T k) {   \
         enum { L = BK_VBYTES / (ESIZE) };                                      \
-        if (n == 0) /* the pointers may be NULL: form no pointer from them */  \
-            return;                                                            \
-        BK_LARGE_TO_AVX2(fname, n * (ESIZE), out, a, n, k)                     \
+        BK_LARGE_TO_AVX2(fname, n * (ESIZE), po, pa, n, k)                     \
         const KT kv = PREP(k);                                                 \
-        char *po = (char *)out;                                                \
-        const char *pa = (const char *)a;                                      \
         size_t i = BK_ALIGN_HEAD(po, ESIZE, n, L);                             \
         if (i)                                                                 \
             TAIL(po, pa, i, k);                                                \
@@ -303,6 +331,20 @@ BK_INLINE void bk_prefetch_ahead(const char *p, size_t bytes) {
             STORE(po + i * (ESIZE), OP(LOAD(pa + i * (ESIZE)), kv));           \
             i += L;                                                            \
         }                                                                      \
+        TAIL(po + i * (ESIZE), pa + i * (ESIZE), n - i, k);                    \
+    }                                                                          \
+    static void fname(void *out, const void *a, size_t n, T k) {               \
+        enum { L = BK_VBYTES / (ESIZE) };                                      \
+        char *po = (char *)out;                                                \
+        const char *pa = (const char *)a;                                      \
+        if (n >= BK_SHORT_VECTORS * L)                                         \
+            return fname##_long(po, pa, n, k);                                 \
+        if (n == 0) /* the pointers may be NULL: form no pointer from them */  \
+            return;                                                            \
+        const KT kv = PREP(k);                                                 \
+        size_t i = 0;                                                          \
+        for (; i + L <= n; i += L)                                             \
+            STORE(po + i * (ESIZE), OP(LOAD(pa + i * (ESIZE)), kv));           \
         TAIL(po + i * (ESIZE), pa + i * (ESIZE), n - i, k);                    \
     }
 

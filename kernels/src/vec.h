@@ -61,6 +61,7 @@ typedef simde__m512d bk_vd;
 
 #define BK_VBYTES (BK_VBITS / 8)
 #define BK_INLINE static inline __attribute__((always_inline))
+#define BK_NOINLINE static __attribute__((noinline))
 
 /* ---- integers ----------------------------------------------------------- */
 
