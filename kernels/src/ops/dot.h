@@ -88,20 +88,31 @@ enum { BK_IDOT8_CHUNK = 4096 };
  * for a b read directly and one for a b joined from aligned loads (vec.h). */
 #define BK_DEF_VDOT_JOIN(name)                                                 \
     static uint64_t name(const char *pa, const char *pb, size_t nvec, int join) { \
-        return join ? name##_body(pa, pb, nvec, 1) : name##_body(pa, pb, nvec, 0); \
+        if (bk_reduce_streams) /* beyond the caches: prefetching (simd_body.h) */ \
+            return join ? name##_body(pa, pb, nvec, 1, 1) : name##_body(pa, pb, nvec, 0, 1); \
+        return join ? name##_body(pa, pb, nvec, 1, 0) : name##_body(pa, pb, nvec, 0, 0); \
     }
+/* The lines of vector j of a and b, BK_PREFETCH_AHEAD bytes ahead, when pf. */
+#define BK_DOT_PREFETCH(pf, pa, pb, j)                                         \
+    do {                                                                       \
+        if (pf) {                                                              \
+            bk_prefetch_ahead((pa) + (j) * BK_VBYTES, BK_VBYTES);              \
+            bk_prefetch_ahead((pb) + (j) * BK_VBYTES, BK_VBYTES);              \
+        }                                                                      \
+    } while (0)
 BK_INLINE bk_vi vi_even8_i(bk_vi x) { return BK_MM(srai_epi16)(BK_MM(slli_epi16)(x, 8), 8); }
 BK_INLINE bk_vi vi_odd8_i(bk_vi x) { return BK_MM(srai_epi16)(x, 8); }
 BK_INLINE bk_vi vi_even8_u(bk_vi x) { return vi_and(x, vi_set1_16(0x00ff)); }
 BK_INLINE bk_vi vi_odd8_u(bk_vi x) { return BK_MM(srli_epi16)(x, 8); }
 #define BK_DEF_VDOT8(s)                                                        \
-    BK_INLINE uint64_t vdot8_##s##_body(const char *pa, const char *pb, size_t nvec, int join) { \
+    BK_INLINE uint64_t vdot8_##s##_body(const char *pa, const char *pb, size_t nvec, int join, int pf) { \
         bk_cursor cb = cur_open(pb, join);                                     \
         uint64_t total = 0;                                                    \
         for (size_t i = 0; i < nvec;) {                                        \
             size_t m = nvec - i < BK_IDOT8_CHUNK ? nvec - i : BK_IDOT8_CHUNK;  \
             bk_vi even = vi_zero(), odd = vi_zero();                           \
             for (size_t j = i; j < i + m; j++) {                               \
+                BK_DOT_PREFETCH(pf, pa, pb, j);                                \
                 bk_vi x = vi_load(pa + j * BK_VBYTES), y = cur_vi(&cb, j, join);  \
                 even = vi_add32(even, vi_madd16(vi_even8_##s(x), vi_even8_##s(y))); \
                 odd = vi_add32(odd, vi_madd16(vi_odd8_##s(x), vi_odd8_##s(y)));     \
@@ -121,11 +132,12 @@ BK_DEF_VDOT8(u)
  * 2^31 - 1 exactly as an unsigned lane; its halves go to 64-bit sums, and the
  * 2^31 - 1 per pair comes off at the end.
  */
-BK_INLINE uint64_t vdot16_i_body(const char *pa, const char *pb, size_t nvec, int join) {
+BK_INLINE uint64_t vdot16_i_body(const char *pa, const char *pb, size_t nvec, int join, int pf) {
     bk_cursor cb = cur_open(pb, join);
     const bk_vi bias = vi_set1_32(0x7fffffffu);
     bk_vi lo = vi_zero(), hi = vi_zero();
     for (size_t j = 0; j < nvec; j++) {
+        BK_DOT_PREFETCH(pf, pa, pb, j);
         bk_vi x = vi_load(pa + j * BK_VBYTES), y = cur_vi(&cb, j, join);
         bk_vi t = vi_add32(vi_madd16(x, y), bias);
         lo = vi_add64(lo, vi_lo32(t));
@@ -141,7 +153,7 @@ BK_DEF_VDOT_JOIN(vdot16_i)
  * with ones, into 32-bit lanes (|pair| <= 2^16: BK_IDOT8_CHUNK iterations
  * stay below 2^29); the 2^15 * (2^16 + 1) per element comes back at the end.
  */
-BK_INLINE uint64_t vdot16_u_body(const char *pa, const char *pb, size_t nvec, int join) {
+BK_INLINE uint64_t vdot16_u_body(const char *pa, const char *pb, size_t nvec, int join, int pf) {
     bk_cursor cb = cur_open(pb, join);
     const bk_vi flip = vi_set1_16(0x8000), one = vi_set1_16(1);
     uint64_t lo_total = 0, hi_total = 0;
@@ -149,6 +161,7 @@ BK_INLINE uint64_t vdot16_u_body(const char *pa, const char *pb, size_t nvec, in
         size_t m = nvec - i < BK_IDOT8_CHUNK ? nvec - i : BK_IDOT8_CHUNK;
         bk_vi lo = vi_zero(), hi = vi_zero();
         for (size_t j = i; j < i + m; j++) {
+            BK_DOT_PREFETCH(pf, pa, pb, j);
             bk_vi x = vi_load(pa + j * BK_VBYTES), y = cur_vi(&cb, j, join);
             lo = vi_add32(lo, vi_madd16(vi_xor(vi_mul16(x, y), flip), one));
             hi = vi_add32(hi, vi_madd16(vi_xor(vi_mulhi_u16(x, y), flip), one));
@@ -163,10 +176,11 @@ BK_DEF_VDOT_JOIN(vdot16_u)
 
 /* 32 bits: even and odd lanes multiplied into 64-bit products. */
 #define BK_DEF_VDOT32(s)                                                       \
-    BK_INLINE uint64_t vdot32_##s##_body(const char *pa, const char *pb, size_t nvec, int join) { \
+    BK_INLINE uint64_t vdot32_##s##_body(const char *pa, const char *pb, size_t nvec, int join, int pf) { \
         bk_cursor cb = cur_open(pb, join);                                     \
         bk_vi even = vi_zero(), odd = vi_zero();                               \
         for (size_t j = 0; j < nvec; j++) {                                    \
+            BK_DOT_PREFETCH(pf, pa, pb, j);                                    \
             bk_vi x = vi_load(pa + j * BK_VBYTES), y = cur_vi(&cb, j, join);  \
             even = vi_add64(even, vi_mulx_##s##32(x, y));                      \
             odd = vi_add64(odd, vi_mulx_##s##32(vi_hi32(x), vi_hi32(y)));      \
@@ -181,11 +195,13 @@ BK_DEF_VDOT32(u)
 
 /* 64 bits: the low 64 bits of each product, the same for both signednesses. */
 #if BK_VBITS > 128
-BK_INLINE uint64_t vdot64_body(const char *pa, const char *pb, size_t nvec, int join) {
+BK_INLINE uint64_t vdot64_body(const char *pa, const char *pb, size_t nvec, int join, int pf) {
     bk_cursor cb = cur_open(pb, join);
     bk_vi acc = vi_zero();
-    for (size_t j = 0; j < nvec; j++)
+    for (size_t j = 0; j < nvec; j++) {
+        BK_DOT_PREFETCH(pf, pa, pb, j);
         acc = vi_add64(acc, vi_mul64(vi_load(pa + j * BK_VBYTES), cur_vi(&cb, j, join)));
+    }
     return hsum_u64(acc);
 }
 BK_DEF_VDOT_JOIN(vdot64)

@@ -46,7 +46,7 @@ BK_DTYPES(BK_X_S_SUM)
 enum { BK_ACC = 8, BK_DEPTH = 16 };
 
 #define BK_DEF_LANES(fname, R, P, V, TERMS)                                    \
-    BK_INLINE V fname##_joined(bk_src sa, bk_src sb, size_t nvec, int ja, int jb) { \
+    BK_INLINE V fname##_joined(bk_src sa, bk_src sb, size_t nvec, int ja, int jb, int pf) { \
         bk_pairwise_##P pw;                                                    \
         pw.count = 0;                                                          \
         for (size_t i = 0; i < nvec;) {                                        \
@@ -63,10 +63,16 @@ enum { BK_ACC = 8, BK_DEPTH = 16 };
                     src_run(sb, k, jb, y, BK_ACC);                             \
                     for (int u = 0; u < BK_ACC; u++)                           \
                         acc[u] = P##_add(acc[u], TERMS(vi_as_##P(x[u]), vi_as_##P(y[u]))); \
-                } else                                                         \
+                } else {                                                       \
+                    if (pf) {                                                  \
+                        bk_prefetch_ahead(sa.p + k * BK_VBYTES, BK_ACC * BK_VBYTES); \
+                        if (sb.p != sa.p)                                      \
+                            bk_prefetch_ahead(sb.p + k * BK_VBYTES, BK_ACC * BK_VBYTES); \
+                    }                                                          \
                     for (int u = 0; u < BK_ACC; u++)                           \
                         acc[u] = P##_add(acc[u], TERMS(P##_load(sa.p + (k + u) * BK_VBYTES), \
                                                        P##_load(sb.p + (k + u) * BK_VBYTES))); \
+                }                                                              \
             }                                                                  \
             for (int u = 0; j < m; j++, u++)                                   \
                 acc[u] = P##_add(acc[u], TERMS(P##_load(sa.p + (i + j) * BK_VBYTES), \
@@ -78,15 +84,16 @@ enum { BK_ACC = 8, BK_DEPTH = 16 };
         }                                                                      \
         return bk_pairwise_total_##P(&pw);                                     \
     }                                                                          \
-    /* pb: NULL for a sum. Each join pattern compiles to its own loop. */      \
+    /* pb: NULL for a sum. Each join pattern compiles to its own loop; beyond \
+     * the caches (bk_reduce_streams, table.h) none joins, and it prefetches. */ \
     static V fname(const char *pa, const char *pb, size_t nvec) {              \
-        int ja = src_joinable(pa), jb = pb && src_joinable(pb);                \
-        if ((ja || jb) && bk_reduce_streams) /* table.h */                     \
-            ja = jb = 0;                                                       \
+        if (bk_reduce_streams)                                                 \
+            return fname##_joined(src_open(pa, 0), src_open(pb ? pb : pa, 0), nvec, 0, 0, 1); \
+        const int ja = src_joinable(pa), jb = pb && src_joinable(pb);          \
         bk_src sa = src_open(pa, ja), sb = src_open(pb ? pb : pa, jb);         \
         if (ja)                                                                \
-            return jb ? fname##_joined(sa, sb, nvec, 1, 1) : fname##_joined(sa, sb, nvec, 1, 0); \
-        return jb ? fname##_joined(sa, sb, nvec, 0, 1) : fname##_joined(sa, sb, nvec, 0, 0); \
+            return jb ? fname##_joined(sa, sb, nvec, 1, 1, 0) : fname##_joined(sa, sb, nvec, 1, 0, 0); \
+        return jb ? fname##_joined(sa, sb, nvec, 0, 1, 0) : fname##_joined(sa, sb, nvec, 0, 0, 0); \
     }
 #define BK_TERMS_SUM(x, y) (x)
 #define BK_DEF_FSUM_LANES(R, P, V)                                             \
@@ -168,13 +175,16 @@ BK_INLINE uint64_t hsum_i32(bk_vi v) {
  * 8 bits: one SAD against zero sums 8 bytes into a 64-bit lane. XOR with 0x80
  * maps int8 x to the uint8 x + 128, so the same SAD serves signed data.
  */
-static uint64_t vsum8(const char *p, size_t nvec, uint8_t bias) {
+BK_INLINE uint64_t vsum8(const char *p, size_t nvec, uint8_t bias, int pf) {
     const bk_vi bv = vi_set1_8(bias);
     bk_vi acc[4] = {vi_zero(), vi_zero(), vi_zero(), vi_zero()};
     size_t i = 0;
-    for (; i + 4 <= nvec; i += 4)
+    for (; i + 4 <= nvec; i += 4) {
+        if (pf)
+            bk_prefetch_ahead(p + i * BK_VBYTES, 4 * BK_VBYTES);
         for (int u = 0; u < 4; u++)
             acc[u] = vi_add64(acc[u], vi_sad8(vi_xor(vi_load(p + (i + u) * BK_VBYTES), bv)));
+    }
     for (; i < nvec; i++)
         acc[0] = vi_add64(acc[0], vi_sad8(vi_xor(vi_load(p + i * BK_VBYTES), bv)));
     return hsum_u64(vi_add64(vi_add64(acc[0], acc[1]), vi_add64(acc[2], acc[3])));
@@ -186,17 +196,20 @@ static uint64_t vsum8(const char *p, size_t nvec, uint8_t bias) {
  * of 8192 vectors per accumulator stay far below that. XOR with 0x8000 maps
  * uint16 x to the int16 x - 32768.
  */
-static uint64_t vsum16(const char *p, size_t nvec, uint16_t bias) {
+BK_INLINE uint64_t vsum16(const char *p, size_t nvec, uint16_t bias, int pf) {
     const bk_vi bv = vi_set1_16(bias);
     uint64_t total = 0;
     for (size_t i = 0; i < nvec;) {
         size_t m = nvec - i < 4 * 8192 ? nvec - i : 4 * 8192;
         bk_vi acc[4] = {vi_zero(), vi_zero(), vi_zero(), vi_zero()};
         size_t j = 0;
-        for (; j + 4 <= m; j += 4)
+        for (; j + 4 <= m; j += 4) {
+            if (pf)
+                bk_prefetch_ahead(p + (i + j) * BK_VBYTES, 4 * BK_VBYTES);
             for (int u = 0; u < 4; u++)
                 acc[u] = vi_add32(acc[u],
                                   vi_hadd16(vi_xor(vi_load(p + (i + j + u) * BK_VBYTES), bv)));
+        }
         for (; j < m; j++)
             acc[0] = vi_add32(acc[0], vi_hadd16(vi_xor(vi_load(p + (i + j) * BK_VBYTES), bv)));
         for (int u = 0; u < 4; u++)
@@ -210,16 +223,19 @@ static uint64_t vsum16(const char *p, size_t nvec, uint16_t bias) {
  * 32 bits: each 64-bit lane's two halves are added, zero-extended, into
  * 64-bit accumulators. XOR with 2^31 maps int32 x to the uint32 x + 2^31.
  */
-static uint64_t vsum32(const char *p, size_t nvec, uint32_t bias) {
+BK_INLINE uint64_t vsum32(const char *p, size_t nvec, uint32_t bias, int pf) {
     const bk_vi bv = vi_set1_32(bias);
     bk_vi acc[4] = {vi_zero(), vi_zero(), vi_zero(), vi_zero()};
     size_t i = 0;
-    for (; i + 2 <= nvec; i += 2)
+    for (; i + 2 <= nvec; i += 2) {
+        if (pf)
+            bk_prefetch_ahead(p + i * BK_VBYTES, 2 * BK_VBYTES);
         for (int u = 0; u < 2; u++) {
             bk_vi x = vi_xor(vi_load(p + (i + u) * BK_VBYTES), bv);
             acc[2 * u] = vi_add64(acc[2 * u], vi_lo32(x));
             acc[2 * u + 1] = vi_add64(acc[2 * u + 1], vi_hi32(x));
         }
+    }
     for (; i < nvec; i++) {
         bk_vi x = vi_xor(vi_load(p + i * BK_VBYTES), bv);
         acc[0] = vi_add64(acc[0], vi_lo32(x));
@@ -228,13 +244,16 @@ static uint64_t vsum32(const char *p, size_t nvec, uint32_t bias) {
     return hsum_u64(vi_add64(vi_add64(acc[0], acc[1]), vi_add64(acc[2], acc[3])));
 }
 
-static uint64_t vsum64(const char *p, size_t nvec, uint64_t bias) {
+BK_INLINE uint64_t vsum64(const char *p, size_t nvec, uint64_t bias, int pf) {
     (void)bias; /* 64-bit lanes wrap identically for both signednesses */
     bk_vi acc[4] = {vi_zero(), vi_zero(), vi_zero(), vi_zero()};
     size_t i = 0;
-    for (; i + 4 <= nvec; i += 4)
+    for (; i + 4 <= nvec; i += 4) {
+        if (pf)
+            bk_prefetch_ahead(p + i * BK_VBYTES, 4 * BK_VBYTES);
         for (int u = 0; u < 4; u++)
             acc[u] = vi_add64(acc[u], vi_load(p + (i + u) * BK_VBYTES));
+    }
     for (; i < nvec; i++)
         acc[0] = vi_add64(acc[0], vi_load(p + i * BK_VBYTES));
     return hsum_u64(vi_add64(vi_add64(acc[0], acc[1]), vi_add64(acc[2], acc[3])));
@@ -262,7 +281,7 @@ static uint64_t vsum64(const char *p, size_t nvec, uint64_t bias) {
         const char *pa = (const char *)a;                                      \
         if (n * E < BK_JOIN_FROM) {                                            \
             size_t nvec = n / W, m = nvec * W;                                 \
-            uint64_t s = vsum##w(pa, nvec, bias) + (uint64_t)(correction) * m; \
+            uint64_t s = vsum##w(pa, nvec, bias, 0) + (uint64_t)(correction) * m; \
             return (S)(s + (uint64_t)bk_s_sum_##name(pa + m * E, n - m));      \
         }                                                                      \
         size_t head = BK_TO_ALIGNED(pa, E), nvec = (n - head) / W;             \
@@ -271,7 +290,10 @@ static uint64_t vsum64(const char *p, size_t nvec, uint64_t bias) {
         memset(ends, 0, sizeof ends);                                          \
         memcpy(ends[0], pa, head * E);                                         \
         memcpy(ends[1], pa + (n - tail) * E, tail * E);                        \
-        uint64_t s = vsum##w(ends[0], 2, bias) + vsum##w(pa + head * E, nvec, bias); \
+        /* Streaming (bk_reduce_streams): its own loop, which prefetches */     \
+        const uint64_t body = bk_reduce_streams ? vsum##w(pa + head * E, nvec, bias, 1) \
+                                                : vsum##w(pa + head * E, nvec, bias, 0); \
+        uint64_t s = vsum##w(ends[0], 2, bias, 0) + body;                      \
         return (S)(s + (uint64_t)(correction) * (nvec + 2) * W);               \
     }
 BK_DEF_ISUM(i8, int64_t, 8, 0x80, -(uint64_t)0x80)
