@@ -188,17 +188,15 @@ void bk_parallel_for(size_t parts, bk_part_fn fn, void *ctx) {
 
 /* ---- when to split --------------------------------------------------------- */
 
-size_t bk_split_bytes(size_t measured) {
-    static _Atomic size_t cached; /* 0: not read yet; 1: unset; else the value + 2 */
-    size_t v = atomic_load_explicit(&cached, memory_order_relaxed);
-    if (v == 0) {
-        const char *env = getenv("BUFKERN_SPLIT_BYTES");
-        char *end = NULL;
-        unsigned long long e = env && *env ? strtoull(env, &end, 10) : 0;
-        v = end && *end == '\0' ? (size_t)e + 2 : 1;
-        atomic_store_explicit(&cached, v, memory_order_relaxed);
-    }
-    return v == 1 ? measured : v - 2;
+_Atomic size_t bk_split_env;
+
+size_t bk_split_env_read(void) {
+    const char *env = getenv("BUFKERN_SPLIT_BYTES");
+    char *end = NULL;
+    unsigned long long e = env && *env ? strtoull(env, &end, 10) : 0;
+    const size_t v = end && *end == '\0' ? (size_t)e + 2 : 1;
+    atomic_store_explicit(&bk_split_env, v, memory_order_relaxed);
+    return v;
 }
 
 /* ---- the number of threads ---------------------------------------------- */

@@ -4,6 +4,7 @@
 #ifndef BK_PARALLEL_H
 #define BK_PARALLEL_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "bufkern.h"
@@ -22,6 +23,14 @@ void bk_parallel_for(size_t parts, bk_part_fn fn, void *ctx);
  * overrides it for every form (bench/split_threshold.py sets it to 0 to find
  * where splitting starts to pay; see the README, "Kernels on several cores").
  */
-size_t bk_split_bytes(size_t measured);
+extern _Atomic size_t bk_split_env; /* 0: not read yet; 1: unset; else the value + 2 */
+size_t bk_split_env_read(void);
+/* Inline: an out-of-line call was a tenth of a kernel call on 1 element. */
+static inline size_t bk_split_bytes(size_t measured) {
+    size_t v = atomic_load_explicit(&bk_split_env, memory_order_relaxed);
+    if (v == 0)
+        v = bk_split_env_read();
+    return v == 1 ? measured : v - 2;
+}
 
 #endif
