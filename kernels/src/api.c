@@ -137,10 +137,9 @@ BK_FLATTEN void bk_ew_split(const bk_kernel_table *kt, bk_ew_fn fn, void *out, s
  * as if a and b had been copied before the first write. Only out lying partly
  * over two inputs that ask for opposite walks needs a heap copy of one.
  */
-BK_FLATTEN int bk_ew_run(bk_ew_fn fn, void *out, size_t osz, const void *a, const void *b,
-                     size_t isz, size_t n, const void *k) {
-    if (n == 0)
-        return BK_OK;
+__attribute__((noinline)) static int bk_ew_run_any(bk_ew_fn fn, void *out, size_t osz,
+                                                   const void *a, const void *b, size_t isz,
+                                                   size_t n, const void *k) {
     const bk_kernel_table *kt = bk_kernels(); /* one call, one target */
     const void *in[2] = {a, b};
     int rel[2];
@@ -173,6 +172,26 @@ BK_FLATTEN int bk_ew_run(bk_ew_fn fn, void *out, size_t osz, const void *a, cons
         free(copy[1]);
     }
     return BK_OK;
+}
+
+/*
+ * The common case inline, in each typed entry point, where fn is known:
+ * inputs disjoint from out or out itself, too short to split. It needs no
+ * stack frame; with the rest of bk_ew_run_any inlined, every call paid its
+ * frame (typed entry points, Xeon Ice Lake, 1-64 elements: 1.2-1.45x
+ * faster so; bk_add_f32 of 16 16.1 -> 11.1 ns).
+ */
+BK_FLATTEN int bk_ew_run(bk_ew_fn fn, void *out, size_t osz, const void *a, const void *b,
+                         size_t isz, size_t n, const void *k) {
+    if (n == 0)
+        return BK_OK;
+    const int ra = bk_relation(out, osz, a, isz, n), rb = bk_relation(out, osz, b, isz, n);
+    if ((ra == BK_FREE || ra == BK_SAME) && (rb == BK_FREE || rb == BK_SAME) &&
+        n * isz < bk_split_bytes(BK_SPLIT_EW)) {
+        fn(bk_kernels(), out, a, b, n, k);
+        return BK_OK;
+    }
+    return bk_ew_run_any(fn, out, osz, a, b, isz, n, k);
 }
 
 /*

@@ -63,11 +63,13 @@ typedef struct bk_target {
 } bk_target;
 extern _Atomic(const bk_target *) bk_active;
 const bk_target *bk_resolve_target(void);
-static inline const bk_target *bk_active_target(void) {
+static inline __attribute__((always_inline)) const bk_target *bk_active_target(void) {
     const bk_target *t = atomic_load_explicit(&bk_active, memory_order_acquire);
     return t ? t : bk_resolve_target();
 }
-static inline const bk_kernel_table *bk_kernels(void) { return bk_active_target()->table; }
+static inline __attribute__((always_inline)) const bk_kernel_table *bk_kernels(void) {
+    return bk_active_target()->table;
+}
 
 /*
  * Arrays of at least this many bytes count as beyond the caches: fills use
