@@ -22,6 +22,10 @@ def layouts(dt, rng):
     yield "0d", np.array(random_array(dt, (1,), rng)[0])
     yield "0d_view", base[2, 3, 1:2].reshape(())
     yield "len1_dims", base[1:2, :, 2:3]
+    # C-contiguous but for the stride of a length-1 dimension: one kernel call
+    # without a plan (ops.c), from the view's first element
+    yield "len1_outer", base[2:3, 4, :]
+    yield "row_view", big[7:8, 10:200].reshape(1, 1, 190)
     yield "inner_rows", big[:, 3:250]  # long contiguous inner runs
     yield "short_rows", big[:, 3:9]  # short inner runs: gathered
     yield "col", big[:, 5]
