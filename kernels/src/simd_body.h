@@ -183,8 +183,10 @@ BK_INLINE void bk_prefetch_ahead(const char *p, size_t bytes) {
         enum { L = sizeof(V) / (ESIZE) };                                      \
         char *po = (char *)out;                                                \
         const char *pa = (const char *)a, *pb = (const char *)b;               \
-        if (n >= BK_SHORT_VECTORS * L)                                         \
-            return fname##_long(po, pa, pb, n);                                \
+        if (n >= BK_SHORT_VECTORS * L) {                                       \
+            fname##_long(po, pa, pb, n);                                       \
+            return;                                                            \
+        }                                                                      \
         if (n == 0) /* the pointers may be NULL: form no pointer from them */  \
             return;                                                            \
         size_t i = 0;                                                          \
@@ -266,8 +268,10 @@ BK_INLINE void bk_prefetch_ahead(const char *p, size_t bytes) {
         enum { L = sizeof(V) / (ESIZE) };                                      \
         char *po = (char *)out;                                                \
         const char *pa = (const char *)a;                                      \
-        if (n >= BK_SHORT_VECTORS * L)                                         \
-            return fname##_long(po, pa, n);                                    \
+        if (n >= BK_SHORT_VECTORS * L) {                                       \
+            fname##_long(po, pa, n);                                           \
+            return;                                                            \
+        }                                                                      \
         if (n == 0)                                                            \
             return;                                                            \
         size_t i = 0;                                                          \
@@ -337,8 +341,10 @@ BK_INLINE void bk_prefetch_ahead(const char *p, size_t bytes) {
         enum { L = BK_VBYTES / (ESIZE) };                                      \
         char *po = (char *)out;                                                \
         const char *pa = (const char *)a;                                      \
-        if (n >= BK_SHORT_VECTORS * L)                                         \
-            return fname##_long(po, pa, n, k);                                 \
+        if (n >= BK_SHORT_VECTORS * L) {                                       \
+            fname##_long(po, pa, n, k);                                        \
+            return;                                                            \
+        }                                                                      \
         if (n == 0) /* the pointers may be NULL: form no pointer from them */  \
             return;                                                            \
         const KT kv = PREP(k);                                                 \
