@@ -111,16 +111,8 @@ static void bk_ew_part(void *ctx, size_t i) {
               hi - lo, j->k);
 }
 
-/* Inlined into each typed entry point, where fn is known: a call on 16
- * elements took 21-25 ns through the out-of-line chain, against 3 ns for a
- * plain loop. */
-#if defined(__GNUC__)
-#define BK_FLATTEN static inline __attribute__((always_inline))
-#else
-#define BK_FLATTEN static inline
-#endif
-
-BK_FLATTEN void bk_ew_split(const bk_kernel_table *kt, bk_ew_fn fn, void *out, size_t osz, const void *a, const void *b,
+/* Inlined into each typed entry point, where fn is known (BK_INLINE). */
+BK_INLINE void bk_ew_split(const bk_kernel_table *kt, bk_ew_fn fn, void *out, size_t osz, const void *a, const void *b,
                         size_t isz, size_t n, const void *k, size_t split) {
     const int threads = n * isz >= bk_split_bytes(split) && (osz == isz || out != a) ? bk_get_threads() : 1;
     if (threads <= 1) {
@@ -137,9 +129,8 @@ BK_FLATTEN void bk_ew_split(const bk_kernel_table *kt, bk_ew_fn fn, void *out, s
  * as if a and b had been copied before the first write. Only out lying partly
  * over two inputs that ask for opposite walks needs a heap copy of one.
  */
-__attribute__((noinline)) static int bk_ew_run_any(bk_ew_fn fn, void *out, size_t osz,
-                                                   const void *a, const void *b, size_t isz,
-                                                   size_t n, const void *k) {
+BK_NOINLINE int bk_ew_run_any(bk_ew_fn fn, void *out, size_t osz, const void *a, const void *b,
+                              size_t isz, size_t n, const void *k) {
     const bk_kernel_table *kt = bk_kernels(); /* one call, one target */
     const void *in[2] = {a, b};
     int rel[2];
@@ -181,7 +172,7 @@ __attribute__((noinline)) static int bk_ew_run_any(bk_ew_fn fn, void *out, size_
  * frame (typed entry points, Xeon Ice Lake, 1-64 elements: 1.2-1.45x
  * faster so; bk_add_f32 of 16 16.1 -> 11.1 ns).
  */
-BK_FLATTEN int bk_ew_run(bk_ew_fn fn, void *out, size_t osz, const void *a, const void *b,
+BK_INLINE int bk_ew_run(bk_ew_fn fn, void *out, size_t osz, const void *a, const void *b,
                          size_t isz, size_t n, const void *k) {
     if (n == 0)
         return BK_OK;

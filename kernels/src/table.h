@@ -10,6 +10,21 @@
 #include "bufkern.h"
 
 /*
+ * Inlining the library insists on, and refuses. BK_INLINE: vector helpers,
+ * and entry-point paths that are only fast inlined where the kernel is known
+ * (a call on 16 elements took 21-25 ns through an out-of-line chain, against
+ * 3 ns for a plain loop). BK_NOINLINE: cold or long paths kept out of a short
+ * call's stack frame (simd_body.h, api.c).
+ */
+#if defined(__GNUC__)
+#define BK_INLINE static inline __attribute__((always_inline))
+#define BK_NOINLINE static __attribute__((noinline))
+#else
+#define BK_INLINE static inline
+#define BK_NOINLINE static
+#endif
+
+/*
  * The slot of op for one dtype, by the op's form. The elementwise kernels take
  * their destination first and may be called with out == a (or out == b)
  * exactly; any other overlap is resolved in api.c before they run.
@@ -63,13 +78,11 @@ typedef struct bk_target {
 } bk_target;
 extern _Atomic(const bk_target *) bk_active;
 const bk_target *bk_resolve_target(void);
-static inline __attribute__((always_inline)) const bk_target *bk_active_target(void) {
+BK_INLINE const bk_target *bk_active_target(void) {
     const bk_target *t = atomic_load_explicit(&bk_active, memory_order_acquire);
     return t ? t : bk_resolve_target();
 }
-static inline __attribute__((always_inline)) const bk_kernel_table *bk_kernels(void) {
-    return bk_active_target()->table;
-}
+BK_INLINE const bk_kernel_table *bk_kernels(void) { return bk_active_target()->table; }
 
 /*
  * Arrays of at least this many bytes count as beyond the caches: fills use

@@ -12,6 +12,8 @@
 
 #include <stdint.h>
 
+#include "table.h" /* BK_INLINE */
+
 #if BK_VBITS == 128
 #include <simde/x86/sse4.2.h>
 #include <simde/x86/avx512/abs.h> /* abs_epi64: SSE2 and NEON forms */
@@ -60,8 +62,6 @@ typedef simde__m512d bk_vd;
 #endif
 
 #define BK_VBYTES (BK_VBITS / 8)
-#define BK_INLINE static inline __attribute__((always_inline))
-#define BK_NOINLINE static __attribute__((noinline))
 
 /* ---- integers ----------------------------------------------------------- */
 
