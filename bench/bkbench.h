@@ -65,8 +65,10 @@ int bb_isa_supported(int isa);
  * The kind of a loop: ordinary vector stores, non-temporal (streaming) ones
  * (writing patterns, where the CPU has them), a string store (write only, on
  * x86-64: rep stosb, which has no width of ours, so its loop is the same for
- * every isa), or ordinary stores with the inputs prefetched 4 KiB ahead as
- * the kernels do beyond the caches (every pattern that reads).
+ * every isa), ordinary stores with the inputs prefetched 4 KiB ahead as
+ * the kernels do beyond the caches (every pattern that reads), or streaming
+ * stores with the inputs prefetched (r1wh only: the magnitude of complex
+ * into a separate array beyond the caches is the one kernel that does both).
  * bb_has_stores says which a pattern has.
  */
 typedef enum bb_stores {
@@ -74,6 +76,7 @@ typedef enum bb_stores {
     BB_STREAMING,
     BB_STRING,
     BB_PREFETCHED,
+    BB_PREFETCHED_STREAMING,
     BB_NSTORES
 } bb_stores;
 const char *bb_store_name(int stores); /* NULL past the last one */

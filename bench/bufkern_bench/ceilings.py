@@ -98,6 +98,8 @@ def loop_name(row: dict) -> str:
         return "string stores (rep stosb)"
     if row["stores"] == "prefetched":
         return f"ordinary stores, inputs prefetched, {row['isa']}"
+    if row["stores"] == "prefetched-streaming":
+        return f"streaming stores, inputs prefetched, {row['isa']}"
     return f"{row['stores']} stores, {row['isa']}"
 
 

@@ -9,7 +9,8 @@ def short_loop(row: dict) -> str:
     """A sweep row's loop in a table cell: its width, NT for streaming stores,
     PF for prefetched inputs."""
     return {"string": "rep stosb", "streaming": f"NT {row['isa']}",
-            "prefetched": f"PF {row['isa']}"}.get(row["stores"], row["isa"])
+            "prefetched": f"PF {row['isa']}",
+            "prefetched-streaming": f"PF NT {row['isa']}"}.get(row["stores"], row["isa"])
 
 
 def hb(b) -> str:
