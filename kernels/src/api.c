@@ -315,12 +315,6 @@ static void bk_reduce_round(bk_part_fn part, bk_reduce_job *j, size_t count) {
     {                                                                          \
         bk_reduce_job j = {bk_kernels(), (const char *)a, (const char *)(b), sizeof(T), n, 0, \
                            BK_SPLIT_SUM, n * sizeof(T) > BK_JOIN_UNTIL, NULL};                  \
-        if (n <= BK_RBLOCK) {                                                  \
-            S one;                                                             \
-            j.res = &one;                                                      \
-            bk_rpart_##op##_##name(&j, 0);                                     \
-            return one;                                                        \
-        }                                                                      \
         BK_ACC_##kind(S, R) acc;                                               \
         BK_ACC_INIT_##kind(acc);                                               \
         S res[BK_RROUND];                                                      \
@@ -365,18 +359,28 @@ static void bk_reduce_round(bk_part_fn part, bk_reduce_job *j, size_t count) {
 
 /* ---- typed entry points ------------------------------------------------- */
 
+/* A reduction of one block (or none: min and max of nothing return their
+ * identity) is one kernel call, the block loop's result for it without the
+ * job and the loop (short calls: ops/sum.h). */
 #define BK_TYPED_reduce(op, name, T, S, kind, R)                               \
     BK_RPART(op, name, T, S, BK_ARGS_A)                                        \
-    S bk_##op##_##name(const T *a, size_t n) BK_REDUCE_BLOCKS(op, name, T, S, kind, R, NULL)
+    S bk_##op##_##name(const T *a, size_t n) {                                 \
+        if (n <= BK_RBLOCK)                                                    \
+            return bk_kernels()->op##_##name(a, n);                            \
+        BK_REDUCE_BLOCKS(op, name, T, S, kind, R, NULL)                        \
+    }
 #define BK_TYPED_dot(op, name, T, S, kind, R)                                  \
     BK_RPART(op, name, T, S, BK_ARGS_AB)                                       \
-    S bk_##op##_##name(const T *a, const T *b, size_t n)                       \
-        BK_REDUCE_BLOCKS(op, name, T, S, kind, R, b)
+    S bk_##op##_##name(const T *a, const T *b, size_t n) {                     \
+        if (n <= BK_RBLOCK)                                                    \
+            return bk_kernels()->op##_##name(a, b, n);                         \
+        BK_REDUCE_BLOCKS(op, name, T, S, kind, R, b)                           \
+    }
 #define BK_TYPED_extreme(op, name, T, S, kind, R)                              \
     BK_RPART(op, name, T, T, BK_ARGS_A)                                        \
     T bk_##op##_##name(const T *a, size_t n) {                                 \
-        if (n == 0)                                                            \
-            return bk_kernels()->op##_##name(a, 0); /* the identity */        \
+        if (n <= BK_RBLOCK)                                                    \
+            return bk_kernels()->op##_##name(a, n);                            \
         BK_EXTREME_BLOCKS(op, name, T, kind, BK_LESS_##op, BK_NEG_FIRST_##op)  \
     }
 #define BK_TYPED_fill(op, name, T, S, kind, R)                                 \
