@@ -68,7 +68,9 @@ int bb_isa_supported(int isa);
  * every isa), ordinary stores with the inputs prefetched 4 KiB ahead as
  * the kernels do beyond the caches (every pattern that reads), or streaming
  * stores with the inputs prefetched (r1wh only: the magnitude of complex
- * into a separate array beyond the caches is the one kernel that does both).
+ * into a separate array beyond the caches is the one kernel that does both),
+ * or, in place (rmw, r2w1), prefetched with each line stored after the
+ * loads of the next (as compilers schedule the kernels' loops).
  * bb_has_stores says which a pattern has.
  */
 typedef enum bb_stores {
@@ -77,6 +79,7 @@ typedef enum bb_stores {
     BB_STRING,
     BB_PREFETCHED,
     BB_PREFETCHED_STREAMING,
+    BB_LAGGING,
     BB_NSTORES
 } bb_stores;
 const char *bb_store_name(int stores); /* NULL past the last one */

@@ -10,7 +10,8 @@ def short_loop(row: dict) -> str:
     PF for prefetched inputs."""
     return {"string": "rep stosb", "streaming": f"NT {row['isa']}",
             "prefetched": f"PF {row['isa']}",
-            "prefetched-streaming": f"PF NT {row['isa']}"}.get(row["stores"], row["isa"])
+            "prefetched-streaming": f"PF NT {row['isa']}",
+            "lagging": f"PF LAG {row['isa']}"}.get(row["stores"], row["isa"])
 
 
 def hb(b) -> str:

@@ -3,8 +3,9 @@ access pattern, at every bytes-per-array size the kernels are compared at,
 at every vector width, with every kind of loop the pattern has (ordinary
 stores; streaming ones for the writing patterns; a string store for write;
 ordinary stores with the inputs prefetched, for the patterns that read;
-streaming stores with the input prefetched, for r1wh), on one thread and on
-all cores."""
+streaming stores with the input prefetched, for r1wh; prefetched with each
+line stored after the next is loaded, for rmw and r2w1), on one thread and
+on all cores."""
 
 from __future__ import annotations
 
