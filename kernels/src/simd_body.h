@@ -32,15 +32,20 @@
 #endif
 
 /*
- * Beyond the caches the elementwise loops also prefetch their inputs
+ * Streaming from L3 or DRAM the elementwise loops prefetch their inputs
  * BK_PREFETCH_AHEAD bytes ahead. One core streaming from DRAM is limited by
  * the misses it keeps in flight, and a loop of many instructions a vector
  * (a 64-bit or 8-bit multiply, complex arithmetic) holds fewer of them in
  * its reorder window: in place, 192 MiB, one thread, Xeon Ice Lake (the
  * avx2 kernels), scale u64 ran at 70% of the read-modify-write ceiling
  * against 96% for f64. Prefetching 4 KiB ahead: u64 1.29x, c128 1.23x, f64
- * 1.17x (1 KiB ahead: 1.19x, 1.19x, 1.09x; 8 KiB like 4). In the caches it
- * only costs (f32 at 16 KiB: 0.91x), so smaller operands do without.
+ * 1.17x (1 KiB ahead: 1.19x, 1.19x, 1.09x; 8 KiB like 4). The same holds
+ * from L3, so the loops prefetch once an operand exceeds BK_JOIN_UNTIL (2
+ * MiB, beyond a core's L2: table.h), as sums, dots, min and max do: 8 MiB,
+ * one thread, avx512, against prefetching only beyond bk_large_bytes():
+ * divide c64 1.43x, multiply c128 1.15x, add f32 1.12x, scale f32 1.03x,
+ * scale u64 1.00x; 2-4 MiB 1.00-1.02x (tools/ab-kernels.sh). In L1 and L2
+ * it only costs (f32 at 16 KiB: 0.91x).
  */
 #define BK_PREFETCH_AHEAD 4096
 /* The lines of the `bytes` an iteration reads from p, that far ahead (as an
@@ -172,7 +177,7 @@ BK_INLINE void bk_prefetch_ahead(const char *p, size_t bytes) {
             TAIL(po, pa, pb, i);                                               \
         if (n * (ESIZE) >= BK_JOIN_FROM && n * (ESIZE) <= BK_JOIN_UNTIL)       \
             i = fname##_join(po, pa, pb, i, n);                                \
-        BK_PREFETCH_IF(n * (ESIZE) >= bk_large_bytes(), BK_BINARY_PAIRS, ESIZE, V, LOAD, STORE, OP) \
+        BK_PREFETCH_IF(n * (ESIZE) > BK_JOIN_UNTIL, BK_BINARY_PAIRS, ESIZE, V, LOAD, STORE, OP) \
         if (i + L <= n) {                                                      \
             STORE(po + i * (ESIZE), OP(LOAD(pa + i * (ESIZE)), LOAD(pb + i * (ESIZE)))); \
             i += L;                                                            \
@@ -255,7 +260,7 @@ BK_INLINE void bk_prefetch_ahead(const char *p, size_t bytes) {
                            bk_prefetch_ahead)                                  \
             simde_mm_sfence(); /* streaming stores are weakly ordered */       \
         } else {                                                               \
-            BK_PREFETCH_IF(n * (ESIZE) >= bk_large_bytes(), BK_UNARY_PAIRS, ESIZE, RSIZE, V, \
+            BK_PREFETCH_IF(n * (ESIZE) > BK_JOIN_UNTIL, BK_UNARY_PAIRS, ESIZE, RSIZE, V, \
                            LOAD, STORE, OP, OP_ODD)                            \
         }                                                                      \
         if (i + L <= n) {                                                      \
@@ -330,7 +335,7 @@ BK_INLINE void bk_prefetch_ahead(const char *p, size_t bytes) {
         size_t i = BK_ALIGN_HEAD(po, ESIZE, n, L);                             \
         if (i)                                                                 \
             TAIL(po, pa, i, k);                                                \
-        BK_PREFETCH_IF(n * (ESIZE) >= bk_large_bytes(), BK_SCALE_PAIRS, ESIZE, V, LOAD, STORE, OP) \
+        BK_PREFETCH_IF(n * (ESIZE) > BK_JOIN_UNTIL, BK_SCALE_PAIRS, ESIZE, V, LOAD, STORE, OP) \
         if (i + L <= n) {                                                      \
             STORE(po + i * (ESIZE), OP(LOAD(pa + i * (ESIZE)), kv));           \
             i += L;                                                            \
