@@ -34,8 +34,8 @@
  * 192 MiB, Xeon Ice Lake: the kernel 18.7 ms a call, the streaming loops
  * 19.3-20.3; in a later run beside the loop that does both, 22.0 against
  * 19.3). The in-place patterns also have "lagging" loops, which store each
- * line after loading the next, as GCC's rotated loops do in the kernels:
- * from DRAM that order moves more (below, bw_rmw_lag). The limit of a pattern at a size is the fastest of all these
+ * line after loading the next, as GCC's rotated loops do in the kernels
+ * (below, bw_rmw_lag). The limit of a pattern at a size is the fastest of all these
  * (bufkern_bench takes the maximum, and also over one thread and all
  * threads), so no kernel can beat it just by choosing another width, store,
  * kind of loop or thread count. How many bytes a pass moves is counted in
@@ -223,10 +223,11 @@ const char *const bb_pattern_names[BB_NPATTERNS] = {"read", "read2", "rmw", "r2w
 /*
  * The in-place patterns with every 64-byte line stored after the loads of
  * the next, inputs prefetched: the order of GCC's software-pipelined loops
- * in the kernels. From DRAM it moves more than loads and stores in step:
- * divide c64 in place at 192 MiB (avx2 kernel, Xeon Ice Lake) took 27.1-
- * 29.2 ms a call, against 29.7 and more for every loop without the lag, and
- * read 104-110% of their ceiling in full runs; this loop took 26.7-30.1.
+ * in the kernels. Divide c64 in place at 192 MiB (avx2 kernel, Xeon Ice
+ * Lake) took 27.1-29.2 ms a call, against 29.7 and more for every loop
+ * without the lag, and read 104-110% of their ceiling in full runs; a loop
+ * of this shape took 26.7-30.1 beside it. Not always: a later full run
+ * read divide c128 at 108.6% again (bufkern_bench/ceilings.py).
  */
 /* LOAD(i, u, x) puts vector u of line i's result in x. */
 #define BB_LAG_BODY(VT, LOAD)                                                                    \
