@@ -437,17 +437,14 @@ static const bb_isa_loops bb_isas_pf[BB_NISA] = {
 #endif
 };
 
-/* The lagging loops (in place only). */
-static const struct {
-    bb_rmw_fn rmw;
-    bb_r2w1_fn r2w1;
-} bb_lag[BB_NISA] = {
+/* The same, lagging (in place only: rmw and r2w1). */
+static const bb_isa_loops bb_isas_lag[BB_NISA] = {
 #ifdef BB_X86
-    {bw_rmw_lag_base, bw_r2w1_lag_base},
-    {bw_rmw_lag_avx2, bw_r2w1_lag_avx2},
-    {bw_rmw_lag_avx512, bw_r2w1_lag_avx512},
+    {.name = "sse2", .rmw = bw_rmw_lag_base, .r2w1 = bw_r2w1_lag_base},
+    {.name = "avx2", .rmw = bw_rmw_lag_avx2, .r2w1 = bw_r2w1_lag_avx2},
+    {.name = "avx512", .rmw = bw_rmw_lag_avx512, .r2w1 = bw_r2w1_lag_avx512},
 #else
-    {bw_rmw_lag_base, bw_r2w1_lag_base},
+    {.name = "generic", .rmw = bw_rmw_lag_base, .r2w1 = bw_r2w1_lag_base},
 #endif
 };
 
@@ -509,17 +506,12 @@ static volatile uint64_t bw_zero;
 
 void bb_pattern_pass(bb_pattern p, bb_stores stores, int isa, void *a, const void *b, void *c,
                      size_t bytes) {
-    const int pf = stores == BB_PREFETCHED || stores == BB_PREFETCHED_STREAMING;
-    const bb_isa_loops *l = pf ? &bb_isas_pf[isa] : &bb_isas[isa];
+    const bb_isa_loops *l = stores == BB_LAGGING ? &bb_isas_lag[isa]
+                            : stores == BB_PREFETCHED || stores == BB_PREFETCHED_STREAMING
+                                ? &bb_isas_pf[isa]
+                                : &bb_isas[isa];
     if (stores == BB_PREFETCHED_STREAMING)
         stores = BB_STREAMING;
-    if (stores == BB_LAGGING) {
-        if (p == BB_RMW)
-            bb_lag[isa].rmw(a, bytes, bw_zero);
-        else if (p == BB_R2W1)
-            bb_lag[isa].r2w1(a, b, bytes, bw_zero);
-        return;
-    }
     switch (p) {
     case BB_READ:
         bw_sink = l->read(a, bytes);
