@@ -222,8 +222,8 @@ BK_DEF_VDOT_JOIN(vdot64)
  * elements, which every block of a longer reduction has (api.c). The 32-
  * and 64-bit loops always join: vpmullq does not take the shuffle port, and
  * joined, i64 dot at 64 KiB with b 16 or 32 bytes off a line takes 2.7-2.9
- * TSC cycles a vector against 4.5 straddling (aligned: 2.8); 4 KiB to 8 MiB
- * are otherwise unchanged.
+ * TSC cycles a vector against 4.5 straddling (aligned: 2.8); 16 KiB to 8
+ * MiB no slower (1 MiB: 3.1 -> 2.6), 4 KiB too noisy to tell (3.3-5.1).
  */
 #define BK_IDOT_JOINS(w, n) ((w) >= 32 || (n) >= 16384)
 #define BK_DEF_IDOT(name, S, w, VDOT)                                          \
